@@ -1,0 +1,46 @@
+package blocksim;
+
+import java.util.Objects;
+
+/**
+ * A disk to attach, as the scenario command {@code disk add NAME SIZE [--sector-size N] [--ro]
+ * [--no-partscan]} describes it. The name chooses the driver, as in the kernel: {@code sdX} a SCSI
+ * disk, {@code vdX} a virtio disk, {@code loopN} a loop device, {@code pda}..{@code pdd} the
+ * partitionable driver of the LDD lesson. On the live kernel every disk is a loop device.
+ *
+ * @param name        the kernel's name for the disk
+ * @param sizeBytes   the capacity, a multiple of the sector size
+ * @param sectorSize  the logical block size: 512 or 4096
+ * @param readOnly    attach read-only ({@code set_disk_ro}, {@code LO_FLAGS_READ_ONLY})
+ * @param partscan    whether the kernel scans partitions (loop devices in 6.18; the others always
+ *                    can, and 2.6.32 loop follows the module's {@code max_part})
+ */
+public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan) {
+
+    public DiskSpec {
+        Objects.requireNonNull(name, "name");
+        if (sectorSize != 512 && sectorSize != 4096) {
+            throw new IllegalArgumentException("sector size must be 512 or 4096, not " + sectorSize);
+        }
+        if (sizeBytes <= 0 || sizeBytes % sectorSize != 0) {
+            throw new IllegalArgumentException("size " + sizeBytes + " must be a positive multiple of " + sectorSize);
+        }
+    }
+
+    /** A read-write disk with 512-byte sectors and partition scanning. */
+    public static DiskSpec of(String name, long sizeBytes) {
+        return new DiskSpec(name, sizeBytes, 512, false, true);
+    }
+
+    public DiskSpec withSectorSize(int size) {
+        return new DiskSpec(name, sizeBytes, size, readOnly, partscan);
+    }
+
+    public DiskSpec withReadOnly(boolean ro) {
+        return new DiskSpec(name, sizeBytes, sectorSize, ro, partscan);
+    }
+
+    public DiskSpec withPartscan(boolean scan) {
+        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, scan);
+    }
+}

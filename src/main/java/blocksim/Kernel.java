@@ -1,0 +1,108 @@
+package blocksim;
+
+import blocksim.kernel.Credentials;
+import blocksim.kernel.Errno;
+import blocksim.kernel.Profile;
+import blocksim.kernel.SysResult;
+import blocksim.kernel.Task;
+import blocksim.uapi.IoctlArg;
+import java.util.List;
+
+/**
+ * The only door into a kernel: the system calls blocksim's userland makes, each on behalf of a
+ * {@link Task}. Implemented by the model ({@link SimKernel}) and, on a real machine, by the native
+ * adapter, so the same tool or test runs on both.
+ *
+ * <p>Calls never throw for an errno: a failure is a {@link SysResult} carrying an {@link Errno}
+ * with the Linux x86_64 number. File descriptors belong to the task that opened them; the first
+ * one a task gets is 3, as in a process whose standard streams are open.
+ */
+public interface Kernel extends AutoCloseable {
+
+    /** The kernel's name for {@code --kernel}: {@code sim} or {@code linux}. */
+    String name();
+
+    /** The era whose behaviour this kernel has. */
+    Profile profile();
+
+    /** Starts a process with this command name and identity. */
+    Task spawn(String comm, Credentials credentials);
+
+    /** Ends a process: every descriptor it still holds is closed, as the kernel closes them. */
+    void exit(Task task);
+
+    /** open(2): a file descriptor, or ENOENT, EACCES, ENXIO, EBUSY (O_EXCL claim), ... */
+    SysResult open(Task task, String path, int flags);
+
+    /** close(2). */
+    SysResult close(Task task, int fd);
+
+    /** read(2) at the file position: bytes read, 0 at the end. */
+    SysResult read(Task task, int fd, byte[] buf, int off, int len);
+
+    /** write(2) at the file position: bytes written (short across the end of a device). */
+    SysResult write(Task task, int fd, byte[] buf, int off, int len);
+
+    /** pread64(2). */
+    SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos);
+
+    /** pwrite64(2). */
+    SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos);
+
+    /** lseek(2) with SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2). */
+    SysResult lseek(Task task, int fd, long offset, int whence);
+
+    /** fsync(2). */
+    SysResult fsync(Task task, int fd);
+
+    /** ioctl(2) with a typed argument (see {@link blocksim.uapi}). */
+    SysResult ioctl(Task task, int fd, long request, IoctlArg arg);
+
+    /** mkdir(2). */
+    SysResult mkdir(Task task, String path, int mode);
+
+    /** unlink(2). */
+    SysResult unlink(Task task, String path);
+
+    /** stat(2), reduced to what the tools need. */
+    StatResult stat(Task task, String path);
+
+    /** The names in a directory, sorted (getdents64 without "." and ".."). */
+    ListResult list(Task task, String path);
+
+    /**
+     * Attaches a disk ({@code disk add}). Throws {@link IllegalArgumentException} with a message
+     * for the user when the spec cannot be attached (an unknown name, a disk that exists).
+     */
+    void diskAdd(DiskSpec spec);
+
+    /** Detaches a disk ({@code disk remove}): 0, or ENXIO, EBUSY. */
+    SysResult diskRemove(String name);
+
+    /** The kernel log since boot, as {@code dmesg} prints it. */
+    String dmesg();
+
+    /** Releases everything this kernel holds (for the model: nothing outside the JVM). */
+    @Override
+    void close();
+
+    /** What stat(2) reports: the file type, permissions, owner, device number and size. */
+    record Stat(Type type, int perm, int uid, int gid, int rdevMajor, int rdevMinor, long size) {
+        /** File types. */
+        public enum Type { DIRECTORY, REGULAR, BLOCK_DEVICE, CHAR_DEVICE }
+    }
+
+    /** A stat result or an errno. */
+    record StatResult(Stat stat, Errno errno) {
+        public boolean isOk() {
+            return errno == null;
+        }
+    }
+
+    /** A directory listing or an errno. */
+    record ListResult(List<String> names, Errno errno) {
+        public boolean isOk() {
+            return errno == null;
+        }
+    }
+}

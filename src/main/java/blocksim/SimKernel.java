@@ -1,0 +1,538 @@
+package blocksim;
+
+import blocksim.block.Bdev;
+import blocksim.block.BlockDevice;
+import blocksim.block.Fops;
+import blocksim.block.Gendisk;
+import blocksim.block.Genhd;
+import blocksim.drivers.Drivers;
+import blocksim.fs.BlockFs;
+import blocksim.fs.Inode;
+import blocksim.fs.TmpDir;
+import blocksim.fs.Vfs;
+import blocksim.kernel.Credentials;
+import blocksim.kernel.Errno;
+import blocksim.kernel.KernelConfig;
+import blocksim.kernel.Printk;
+import blocksim.kernel.Profile;
+import blocksim.kernel.SysResult;
+import blocksim.kernel.Task;
+import blocksim.kernel.VirtualClock;
+import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
+import blocksim.uapi.OpenFlags;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The model kernel: a pure-Java block layer that answers every call the way the chosen kernel era
+ * does. Deterministic: no wall clock, no threads, no unseeded randomness.
+ *
+ * <pre>{@code
+ * try (SimKernel k = SimKernel.boot(Profile.LINUX_6_18, KernelConfig.defaults())) {
+ *     k.diskAdd(DiskSpec.of("sda", 64 << 20));
+ *     Task sh = k.spawn("sh", Credentials.ROOT);
+ *     int fd = k.open(sh, "/dev/sda", OpenFlags.O_RDWR).intValue();
+ *     SysResult r = k.ioctl(sh, fd, Ioctl.BLKRRPART, IoctlArg.NULL);
+ * }
+ * }</pre>
+ */
+public final class SimKernel implements Kernel {
+
+    private static final int SEEK_SET = 0;
+    private static final int SEEK_CUR = 1;
+    private static final int SEEK_END = 2;
+
+    private final Profile profile;
+    private final KernelConfig config;
+    private final VirtualClock clock = new VirtualClock();
+    private final Printk printk = new Printk(clock);
+    private final Genhd genhd;
+    private final Fops fops;
+    private final Drivers drivers;
+    private final Vfs vfs;
+    private final Task kthreadd;
+    private final Map<Integer, Map<Integer, OpenFile>> fdTables = new TreeMap<>();
+    private int nextPid = 2;
+
+    /** An open file: what a descriptor refers to. */
+    private static final class OpenFile {
+        final String path;
+        final Inode inode;
+        final int flags;
+        final BlockDevice bdev;
+        /** For generated files: the content as it was at open. */
+        final byte[] snapshot;
+        long pos;
+
+        OpenFile(String path, Inode inode, int flags, BlockDevice bdev, byte[] snapshot) {
+            this.path = path;
+            this.inode = inode;
+            this.flags = flags;
+            this.bdev = bdev;
+            this.snapshot = snapshot;
+        }
+
+        int mode() {
+            int m = 0;
+            if (OpenFlags.readable(flags)) {
+                m |= Bdev.MODE_READ;
+            }
+            if (OpenFlags.writable(flags)) {
+                m |= Bdev.MODE_WRITE;
+            }
+            if ((flags & OpenFlags.O_EXCL) != 0) {
+                m |= Bdev.MODE_EXCL;
+            }
+            return m;
+        }
+
+        /** The O_EXCL holder: the file itself. */
+        Object holder() {
+            return (flags & OpenFlags.O_EXCL) != 0 ? this : null;
+        }
+    }
+
+    private SimKernel(Profile profile, KernelConfig config) {
+        this.profile = profile;
+        this.config = config;
+        this.genhd = new Genhd(profile, config, printk, clock);
+        this.fops = new Fops(genhd);
+        this.kthreadd = new Task(1, "kthreadd", Credentials.ROOT);
+        BlockFs blockFs = new BlockFs(genhd);
+        this.vfs = new Vfs(blockFs.dev(), blockFs.proc(), blockFs.sys());
+        this.drivers = new Drivers(genhd, kthreadd);
+    }
+
+    /** Boots a model kernel of this era with these parsers and module options. */
+    public static SimKernel boot(Profile profile, KernelConfig config) {
+        return new SimKernel(profile, config);
+    }
+
+    /** Boots a 6.18 kernel with msdos and efi parsers. */
+    public static SimKernel boot() {
+        return boot(Profile.LINUX_6_18, KernelConfig.defaults());
+    }
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    @Override
+    public Profile profile() {
+        return profile;
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** The block layer, for tests and tools that look at the model's state. */
+    public Genhd genhd() {
+        return genhd;
+    }
+
+    public Printk printk() {
+        return printk;
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    @Override
+    public Task spawn(String comm, Credentials credentials) {
+        Task t = new Task(nextPid++, comm, credentials);
+        fdTables.put(t.pid(), new TreeMap<>());
+        return t;
+    }
+
+    @Override
+    public void exit(Task task) {
+        Map<Integer, OpenFile> table = fdTables.get(task.pid());
+        if (table == null) {
+            return;
+        }
+        for (int fd : new ArrayList<>(table.keySet())) {
+            close(task, fd);
+        }
+        fdTables.remove(task.pid());
+    }
+
+    private Map<Integer, OpenFile> table(Task task) {
+        Map<Integer, OpenFile> t = fdTables.get(task.pid());
+        if (t == null) {
+            throw new IllegalStateException(task + " was not spawned by this kernel or has exited");
+        }
+        return t;
+    }
+
+    /** Unix permission bits for {@code want} (4 read, 2 write) against the inode's owner/group/other. */
+    private static boolean permitted(Task task, Inode inode, int want) {
+        Credentials c = task.credentials();
+        if (c.capSysAdmin()) {
+            return true;
+        }
+        int perm = inode.perm();
+        int bits;
+        if (c.uid() == inode.uid()) {
+            bits = (perm >> 6) & 7;
+        } else if (c.gid() == inode.gid()) {
+            bits = (perm >> 3) & 7;
+        } else {
+            bits = perm & 7;
+        }
+        return (bits & want) == want;
+    }
+
+    @Override
+    public SysResult open(Task task, String path, int flags) {
+        Map<Integer, OpenFile> table = table(task);
+        Vfs.Lookup l = vfs.lookup(path);
+        Inode inode = l.inode();
+        if (inode == null && l.errno() == Errno.ENOENT && (flags & OpenFlags.O_CREAT) != 0) {
+            Vfs.ParentLookup pl = vfs.parent(path);
+            if (pl.errno() != null) {
+                return SysResult.fail(pl.errno());
+            }
+            if (!(pl.parent().dir() instanceof TmpDir dir)) {
+                return SysResult.fail(Errno.EACCES);
+            }
+            inode = new Inode.Regular(0644);
+            dir.put(pl.parent().name(), inode);
+        } else if (inode == null) {
+            return SysResult.fail(l.errno());
+        } else if ((flags & OpenFlags.O_CREAT) != 0 && (flags & OpenFlags.O_EXCL) != 0) {
+            return SysResult.fail(Errno.EEXIST);
+        }
+        boolean write = OpenFlags.writable(flags);
+        int want = (OpenFlags.readable(flags) ? 4 : 0) | (write ? 2 : 0);
+        if (inode instanceof Inode.Dir) {
+            if (write) {
+                return SysResult.fail(Errno.EISDIR);
+            }
+        } else if ((flags & OpenFlags.O_DIRECTORY) != 0) {
+            return SysResult.fail(Errno.ENOTDIR);
+        }
+        if (!permitted(task, inode, want)) {
+            return SysResult.fail(Errno.EACCES);
+        }
+        OpenFile file;
+        switch (inode) {
+            case Inode.Device dev when dev.block() -> {
+                Optional<BlockDevice> bdev = genhd.lookup(dev.rdev());
+                if (bdev.isEmpty()) {
+                    return SysResult.fail(Errno.ENXIO);
+                }
+                file = new OpenFile(Vfs.normalize(path), inode, flags, bdev.get(), null);
+                int ret = genhd.bdev().blkdevGet(bdev.get(), file.mode() & ~Bdev.MODE_EXCL, file.holder(), task);
+                if (ret < 0) {
+                    return SysResult.ofKernel(ret);
+                }
+            }
+            case Inode.Generated gen -> {
+                if (write) {
+                    return SysResult.fail(Errno.EACCES);
+                }
+                file = new OpenFile(Vfs.normalize(path), inode, flags, null,
+                        gen.content().get().getBytes(StandardCharsets.UTF_8));
+            }
+            case Inode.Regular reg -> {
+                if ((flags & OpenFlags.O_TRUNC) != 0 && write) {
+                    reg.truncate();
+                }
+                file = new OpenFile(Vfs.normalize(path), inode, flags, null, null);
+            }
+            default -> file = new OpenFile(Vfs.normalize(path), inode, flags, null, null);
+        }
+        int fd = 3;
+        while (table.containsKey(fd)) {
+            fd++;
+        }
+        table.put(fd, file);
+        return SysResult.ok(fd);
+    }
+
+    @Override
+    public SysResult close(Task task, int fd) {
+        OpenFile f = table(task).remove(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (f.bdev != null) {
+            genhd.bdev().blkdevPut(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), task);
+        }
+        return SysResult.ok();
+    }
+
+    @Override
+    public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        SysResult r = readAt(task, f, buf, off, len, f.pos);
+        if (r.isOk()) {
+            f.pos += r.value();
+        }
+        return r;
+    }
+
+    @Override
+    public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (pos < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        return readAt(task, f, buf, off, len, pos);
+    }
+
+    private SysResult readAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
+        if (!OpenFlags.readable(f.flags)) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        return switch (f.inode) {
+            case Inode.Dir d -> SysResult.fail(Errno.EISDIR);
+            case Inode.Regular reg -> SysResult.ok(reg.read(pos, buf, off, len));
+            case Inode.Generated g -> {
+                if (pos >= f.snapshot.length) {
+                    yield SysResult.ok(0);
+                }
+                int n = (int) Math.min(len, f.snapshot.length - pos);
+                System.arraycopy(f.snapshot, (int) pos, buf, off, n);
+                yield SysResult.ok(n);
+            }
+            case Inode.Device dev when dev.block() -> result(fops.read(f.bdev, pos, buf, off, len, task));
+            case Inode.Device dev -> {
+                if (dev.rdev().minor() == 5) {
+                    java.util.Arrays.fill(buf, off, off + len, (byte) 0);
+                    yield SysResult.ok(len);
+                }
+                yield SysResult.ok(0);
+            }
+        };
+    }
+
+    private static SysResult result(long ret) {
+        return ret < 0 ? SysResult.ofKernel((int) ret) : SysResult.ok(ret);
+    }
+
+    @Override
+    public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        long pos = f.pos;
+        if ((f.flags & OpenFlags.O_APPEND) != 0 && f.inode instanceof Inode.Regular reg) {
+            pos = reg.size();
+        }
+        SysResult r = writeAt(task, f, buf, off, len, pos);
+        if (r.isOk()) {
+            f.pos = pos + r.value();
+        }
+        return r;
+    }
+
+    @Override
+    public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (pos < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        return writeAt(task, f, buf, off, len, pos);
+    }
+
+    private SysResult writeAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
+        if (!OpenFlags.writable(f.flags)) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        return switch (f.inode) {
+            case Inode.Regular reg -> {
+                int n = reg.write(pos, buf, off, len);
+                yield n < 0 ? SysResult.fail(Errno.EFBIG) : SysResult.ok(n);
+            }
+            case Inode.Device dev when dev.block() -> result(fops.write(f.bdev, pos, buf, off, len, task));
+            case Inode.Device dev -> SysResult.ok(len);
+            default -> SysResult.fail(Errno.EBADF);
+        };
+    }
+
+    @Override
+    public SysResult lseek(Task task, int fd, long offset, int whence) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        long base = switch (whence) {
+            case SEEK_SET -> 0;
+            case SEEK_CUR -> f.pos;
+            case SEEK_END -> switch (f.inode) {
+                case Inode.Regular reg -> reg.size();
+                case Inode.Generated g -> f.snapshot.length;
+                case Inode.Device dev when dev.block() -> deviceSize(f.bdev);
+                default -> 0;
+            };
+            default -> -1;
+        };
+        if (base < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        long pos = base + offset;
+        if (pos < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        if (f.bdev != null && pos > deviceSize(f.bdev)) {
+            // block/fops.c:blkdev_llseek (fixed_size_llseek) / 2.6.32 fs/block_dev.c:block_llseek
+            return SysResult.fail(Errno.EINVAL);
+        }
+        f.pos = pos;
+        return SysResult.ok(pos);
+    }
+
+    /** The size the file layer sees: 6.18 the live size, 2.6.32 the inode size set at open. */
+    private long deviceSize(BlockDevice bdev) {
+        return profile.modern() ? bdev.nrSects() << 9 : bdev.inodeSize();
+    }
+
+    @Override
+    public SysResult fsync(Task task, int fd) {
+        return table(task).containsKey(fd) ? SysResult.ok() : SysResult.fail(Errno.EBADF);
+    }
+
+    /**
+     * ioctl(2): {@code fs/ioctl.c:do_vfs_ioctl} handles FIFREEZE and FITHAW first, for the
+     * filesystem holding the file (for a device node that is devtmpfs, which cannot freeze: EPERM
+     * without CAP_SYS_ADMIN, else EOPNOTSUPP); block device files go to the block ioctls; other
+     * files have no ioctls (ENOTTY).
+     */
+    @Override
+    public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (request == Ioctl.FIFREEZE || request == Ioctl.FITHAW) {
+            return SysResult.fail(task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM);
+        }
+        if (f.bdev != null) {
+            return SysResult.ofKernel(genhd.ioctl().blkdevIoctl(f.bdev, f.mode(), request, arg, task));
+        }
+        return SysResult.fail(Errno.ENOTTY);
+    }
+
+    @Override
+    public SysResult mkdir(Task task, String path, int mode) {
+        if (vfs.lookup(path).inode() != null) {
+            return SysResult.fail(Errno.EEXIST);
+        }
+        Vfs.ParentLookup pl = vfs.parent(path);
+        if (pl.errno() != null) {
+            return SysResult.fail(pl.errno());
+        }
+        if (!(pl.parent().dir() instanceof TmpDir dir)) {
+            return SysResult.fail(Errno.EACCES);
+        }
+        if (!permitted(task, dir, 2)) {
+            return SysResult.fail(Errno.EACCES);
+        }
+        dir.put(pl.parent().name(), new TmpDir(mode & 07777));
+        return SysResult.ok();
+    }
+
+    @Override
+    public SysResult unlink(Task task, String path) {
+        Vfs.Lookup l = vfs.lookup(path);
+        if (l.inode() == null) {
+            return SysResult.fail(l.errno());
+        }
+        if (l.inode() instanceof Inode.Dir) {
+            return SysResult.fail(Errno.EISDIR);
+        }
+        Vfs.ParentLookup pl = vfs.parent(path);
+        if (!(pl.parent().dir() instanceof TmpDir dir)) {
+            return SysResult.fail(Errno.EACCES);
+        }
+        if (!permitted(task, dir, 2)) {
+            return SysResult.fail(Errno.EACCES);
+        }
+        dir.remove(pl.parent().name());
+        return SysResult.ok();
+    }
+
+    @Override
+    public StatResult stat(Task task, String path) {
+        Vfs.Lookup l = vfs.lookup(path);
+        Inode i = l.inode();
+        if (i == null) {
+            return new StatResult(null, l.errno());
+        }
+        Stat s = switch (i) {
+            case Inode.Dir d -> new Stat(Stat.Type.DIRECTORY, d.perm(), 0, 0, 0, 0, 0);
+            case Inode.Regular r -> new Stat(Stat.Type.REGULAR, r.perm(), 0, 0, 0, 0, r.size());
+            case Inode.Generated g -> new Stat(Stat.Type.REGULAR, g.perm(), 0, 0, 0, 0, 4096);
+            case Inode.Device d -> new Stat(d.block() ? Stat.Type.BLOCK_DEVICE : Stat.Type.CHAR_DEVICE,
+                    d.perm(), 0, d.gid(), d.rdev().major(), d.rdev().minor(), 0);
+        };
+        return new StatResult(s, null);
+    }
+
+    @Override
+    public ListResult list(Task task, String path) {
+        Vfs.Lookup l = vfs.lookup(path);
+        if (l.inode() == null) {
+            return new ListResult(null, l.errno());
+        }
+        if (!(l.inode() instanceof Inode.Dir d)) {
+            return new ListResult(null, Errno.ENOTDIR);
+        }
+        return new ListResult(d.list(), null);
+    }
+
+    @Override
+    public void diskAdd(DiskSpec spec) {
+        drivers.attach(spec, kthreadd);
+    }
+
+    @Override
+    public SysResult diskRemove(String name) {
+        return SysResult.ofKernel(drivers.detach(name, kthreadd));
+    }
+
+    @Override
+    public String dmesg() {
+        return printk.dmesg();
+    }
+
+    /** The disk named {@code name}, for tests. */
+    public Optional<Gendisk> disk(String name) {
+        return genhd.disk(name);
+    }
+
+    @Override
+    public void close() {
+        for (int pid : new ArrayList<>(fdTables.keySet())) {
+            Map<Integer, OpenFile> t = fdTables.get(pid);
+            if (t != null && !t.isEmpty()) {
+                Task owner = new Task(pid, "exit", Credentials.ROOT);
+                for (int fd : new ArrayList<>(t.keySet())) {
+                    OpenFile f = t.remove(fd);
+                    if (f.bdev != null) {
+                        genhd.bdev().blkdevPut(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), owner);
+                    }
+                }
+            }
+        }
+        fdTables.clear();
+    }
+}

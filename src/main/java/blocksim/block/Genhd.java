@@ -1,0 +1,274 @@
+package blocksim.block;
+
+import blocksim.kernel.DevT;
+import blocksim.kernel.Errno;
+import blocksim.kernel.KernelConfig;
+import blocksim.kernel.Printk;
+import blocksim.kernel.Profile;
+import blocksim.kernel.Task;
+import blocksim.kernel.VirtualClock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The disk registry: {@code block/genhd.c} in both eras. Block majors ({@code register_blkdev}),
+ * extended dev_t numbers on major 259, disk registration and removal, and {@code /proc/partitions}.
+ * It also ties together the other parts of the block layer of one simulated kernel.
+ */
+public final class Genhd {
+
+    /** {@code DISK_MAX_PARTS}. */
+    public static final int DISK_MAX_PARTS = 256;
+    /** 6.18 {@code NR_EXT_DEVT} ({@code 1 << MINORBITS}); 2.6.32 {@code MAX_EXT_DEVT} is the same. */
+    static final int NR_EXT_DEVT = 1 << DevT.MINOR_BITS;
+    /** {@code BLKDEV_MAJOR_HASH_SIZE} - 1: the first major handed out dynamically. */
+    static final int FIRST_DYNAMIC_MAJOR = 254;
+
+    final Profile profile;
+    final KernelConfig config;
+    final Printk printk;
+    final VirtualClock clock;
+    final Bdev bdev;
+    final PartitionsCore partitions;
+    final BlockIoctl ioctl;
+    final BlkCore blk;
+
+    /** Disks in registration order, which is the order of /proc/partitions. */
+    private final List<Gendisk> disks = new ArrayList<>();
+    private final TreeMap<Integer, String> majorNames = new TreeMap<>();
+    private final TreeSet<Integer> extMinors = new TreeSet<>();
+
+    public Genhd(Profile profile, KernelConfig config, Printk printk, VirtualClock clock) {
+        this.profile = profile;
+        this.config = config;
+        this.printk = printk;
+        this.clock = clock;
+        this.bdev = new Bdev(this);
+        this.partitions = new PartitionsCore(this);
+        this.ioctl = new BlockIoctl(this);
+        this.blk = new BlkCore(this);
+        majorNames.put(DevT.BLOCK_EXT_MAJOR, "blkext");
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    public Printk printk() {
+        return printk;
+    }
+
+    public Bdev bdev() {
+        return bdev;
+    }
+
+    public BlockIoctl ioctl() {
+        return ioctl;
+    }
+
+    public BlkCore blk() {
+        return blk;
+    }
+
+    public PartitionsCore partitions() {
+        return partitions;
+    }
+
+    /**
+     * {@code register_blkdev(major, name)}: a fixed major, or with 0 the highest free one from 254
+     * down. Returns the major, or {@code -EBUSY} when taken / none is free.
+     */
+    public int registerBlkdev(int major, String name) {
+        if (major == 0) {
+            for (int m = FIRST_DYNAMIC_MAJOR; m > 0; m--) {
+                if (!majorNames.containsKey(m)) {
+                    majorNames.put(m, name);
+                    return m;
+                }
+            }
+            return -Errno.EBUSY.number();
+        }
+        if (majorNames.containsKey(major)) {
+            return -Errno.EBUSY.number();
+        }
+        majorNames.put(major, name);
+        return major;
+    }
+
+    /** {@code /proc/devices}' block section: "Block devices:" and one "%3d %s" line per major. */
+    public String procDevicesBlock() {
+        StringBuilder sb = new StringBuilder("Block devices:\n");
+        majorNames.forEach((m, n) -> sb.append(String.format("%3d %s%n", m, n)));
+        return sb.toString();
+    }
+
+    /** Allocates an unregistered disk ({@code __alloc_disk_node} with the driver's fields set). */
+    public Gendisk allocDisk(BlockDriver fops, int major, int firstMinor, int minors, String name,
+                             Set<Gendisk.Flag> flags) {
+        return new Gendisk(this, fops, major, firstMinor, minors, name, flags);
+    }
+
+    /**
+     * {@code add_disk}: registers the disk and runs its first partition scan, whose errors are
+     * ignored. 6.18 {@code block/genhd.c:add_disk_final}: with a capacity and partscan,
+     * {@code GD_NEED_PART_SCAN} is set and {@code disk_scan_partitions(disk, BLK_OPEN_READ)} opens
+     * the disk. 2.6.32 {@code fs/partitions/check.c:register_disk}: for a partitionable disk with a
+     * capacity, {@code bd_invalidated} is set and a read open of the disk rescans.
+     */
+    public void addDisk(Gendisk disk, Task task) {
+        if (disks.contains(disk)) {
+            throw new IllegalStateException(disk + " already added");
+        }
+        disks.add(disk);
+        if (disk.capacity() == 0) {
+            return;
+        }
+        if (profile.modern()) {
+            if (disk.hasPartscan()) {
+                disk.setState(Gendisk.State.NEED_PART_SCAN, true);
+            }
+            partitions.diskScanPartitions(disk, Bdev.MODE_READ, task);
+        } else if (disk.hasPartscan()) {
+            disk.setState(Gendisk.State.NEED_PART_SCAN, true);
+            if (bdev.blkdevGet(disk.part0, Bdev.MODE_READ, null, task) == 0) {
+                bdev.blkdevPut(disk.part0, Bdev.MODE_READ, null, task);
+            }
+        }
+    }
+
+    /**
+     * {@code del_gendisk}: drops every partition whatever its openers, marks the disk dead
+     * ({@code !disk_live}) and unregisters it. Open files keep their block devices; new opens and
+     * partition changes fail with ENXIO.
+     */
+    public void delGendisk(Gendisk disk) {
+        if (!disks.remove(disk)) {
+            throw new IllegalStateException(disk + " is not registered");
+        }
+        disk.setState(Gendisk.State.DEAD, true);
+        for (BlockDevice part : new ArrayList<>(disk.partTbl.values())) {
+            partitions.dropPartition(part);
+        }
+        extMinors.removeAll(disk.deferredExtMinors);
+        disk.deferredExtMinors.clear();
+    }
+
+    /** The registered disks, in registration order. */
+    public List<Gendisk> disks() {
+        return Collections.unmodifiableList(disks);
+    }
+
+    public Optional<Gendisk> disk(String name) {
+        return disks.stream().filter(d -> d.diskName.equals(name)).findFirst();
+    }
+
+    /** {@code blkdev_get_no_open}: the live block device with this number, if any. */
+    public Optional<BlockDevice> lookup(DevT dev) {
+        for (Gendisk d : disks) {
+            if (d.part0.bdDev.equals(dev)) {
+                return Optional.of(d.part0);
+            }
+            for (BlockDevice p : d.partTbl.values()) {
+                if (p.bdDev.equals(dev)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The block device named {@code sda}, {@code sda1}, {@code loop0p1}, if it exists. */
+    public Optional<BlockDevice> lookup(String name) {
+        for (Gendisk d : disks) {
+            if (d.diskName.equals(name)) {
+                return Optional.of(d.part0);
+            }
+            for (BlockDevice p : d.partTbl.values()) {
+                if (p.name().equals(name)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * An extended minor on major 259: the lowest free number, as 6.18's
+     * {@code blk_alloc_ext_minor} ({@code ida_alloc_range}) and 2.6.32's {@code blk_alloc_devt}
+     * ({@code idr_get_new}) both give. Returns it, or {@code -ENOSPC} (6.18) / {@code -EBUSY}
+     * (2.6.32) when none is left.
+     */
+    int allocExtMinor() {
+        int m = 0;
+        for (int used : extMinors) {
+            if (used != m) {
+                break;
+            }
+            m++;
+        }
+        if (m >= NR_EXT_DEVT) {
+            return -(profile.modern() ? Errno.ENOSPC : Errno.EBUSY).number();
+        }
+        extMinors.add(m);
+        return m;
+    }
+
+    /**
+     * Releases a deleted partition's extended minor. 2.6.32 {@code fs/partitions/check.c:
+     * delete_partition} calls {@code blk_free_devt} at once, so the next partition gets the number
+     * back. 6.18 frees it in {@code block/bdev.c:bdev_free_inode}, after the last reference to the
+     * partition's inode is gone; on the live kernel a number freed by BLKPG DEL is not handed out
+     * again by the ADDs that follow (observed on 6.18: adding and deleting one partition three
+     * times gave 259:1, 259:2, 259:4). The model keeps such numbers until the disk goes away.
+     */
+    void freeExtMinor(Gendisk disk, int minor) {
+        if (profile.modern() && disk.live()) {
+            disk.deferredExtMinors.add(minor);
+        } else {
+            extMinors.remove(minor);
+        }
+    }
+
+    /**
+     * {@code /proc/partitions}: {@code block/genhd.c:show_partition_start} and {@code show_partition}.
+     * The header only when a disk is registered; rows {@code "%4d  %7d %10llu %s\n"} with the size
+     * in KiB; disks of capacity 0 and partitions of size 0 are skipped, as are 6.18 HIDDEN disks
+     * and 2.6.32 removable disks that cannot be partitioned.
+     */
+    public String procPartitions() {
+        StringBuilder sb = new StringBuilder();
+        if (!disks.isEmpty()) {
+            sb.append("major minor  #blocks  name\n\n");
+        }
+        for (Gendisk d : disks) {
+            if (d.capacity() == 0) {
+                continue;
+            }
+            if (profile.modern() ? d.hasFlag(Gendisk.Flag.HIDDEN)
+                    : d.maxParts() <= 1 && d.hasFlag(Gendisk.Flag.REMOVABLE)) {
+                continue;
+            }
+            row(sb, d.part0);
+            for (BlockDevice p : d.partTbl.values()) {
+                if (p.nrSects != 0) {
+                    row(sb, p);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, BlockDevice b) {
+        sb.append(String.format("%4d  %7d %10s %s%n", b.bdDev.major(), b.bdDev.minor(),
+                Long.toUnsignedString(b.nrSects >>> 1), b.name()));
+    }
+}

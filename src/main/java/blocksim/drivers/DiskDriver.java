@@ -1,0 +1,28 @@
+package blocksim.drivers;
+
+import blocksim.DiskSpec;
+import blocksim.block.Gendisk;
+import blocksim.block.Genhd;
+import blocksim.kernel.Task;
+
+/**
+ * A driver that creates disks for {@code disk add}: it owns a family of names, allocates the
+ * gendisk with the driver's major, minors and flags, gives it its medium and registers it.
+ */
+interface DiskDriver {
+
+    /** True if {@code name} is one of this driver's disk names. */
+    boolean owns(String name);
+
+    /** A human description of the names it takes, for error messages. */
+    String names();
+
+    /**
+     * Attaches a disk; returns it, or throws {@link IllegalArgumentException} with a user-facing
+     * message when the name or size cannot be used.
+     */
+    Gendisk attach(Genhd genhd, DiskSpec spec, Task task);
+
+    /** Detaches a disk this driver attached. Returns 0 or a negative errno. */
+    int detach(Genhd genhd, Gendisk disk, Task task);
+}

@@ -1,0 +1,136 @@
+package blocksim.fs;
+
+import blocksim.block.BlockDevice;
+import blocksim.block.Gendisk;
+import blocksim.block.Genhd;
+import blocksim.kernel.DevT;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The block layer's files: device nodes in {@code /dev} (as devtmpfs creates them with no udev
+ * to change them: {@code brw------- root root}), {@code /proc/partitions} and {@code /proc/devices}, and {@code /sys/block} with the
+ * attributes of 6.18 {@code block/genhd.c:disk_attrs} and {@code block/partitions/core.c:part_attrs}
+ * (2.6.32: {@code block/genhd.c} and {@code fs/partitions/check.c}).
+ */
+public final class BlockFs {
+
+    private final Genhd genhd;
+
+    public BlockFs(Genhd genhd) {
+        this.genhd = genhd;
+    }
+
+    /** {@code /dev}: every registered disk and partition, plus {@code null} and {@code zero}. */
+    public Inode.Dir dev() {
+        return new GeneratedDir(() -> {
+            Map<String, Inode> m = new TreeMap<>();
+            m.put("null", new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0));
+            m.put("zero", new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0));
+            for (Gendisk d : genhd.disks()) {
+                m.put(d.name(), node(d.part0()));
+                for (BlockDevice p : d.partitions()) {
+                    m.put(p.name(), node(p));
+                }
+            }
+            return m;
+        });
+    }
+
+    private static Inode node(BlockDevice b) {
+        return new Inode.Device(true, b.dev(), 0600, 0);
+    }
+
+    /** {@code /proc}. */
+    public Inode.Dir proc() {
+        return new GeneratedDir(() -> {
+            Map<String, Inode> m = new LinkedHashMap<>();
+            m.put("partitions", new Inode.Generated(genhd::procPartitions));
+            m.put("devices", new Inode.Generated(genhd::procDevicesBlock));
+            return m;
+        });
+    }
+
+    /** {@code /sys}, holding {@code /sys/block}. */
+    public Inode.Dir sys() {
+        Inode.Dir block = new GeneratedDir(() -> {
+            Map<String, Inode> m = new TreeMap<>();
+            for (Gendisk d : genhd.disks()) {
+                m.put(d.name(), diskDir(d));
+            }
+            return m;
+        });
+        return new GeneratedDir(() -> Map.of("block", block));
+    }
+
+    /**
+     * {@code /sys/block/DISK}. Both eras: dev, size (get_capacity), ro (get_disk_ro), range
+     * (minors), ext_range, removable, alignment_offset. 2.6.32: capability is the disk's flags in
+     * hex (GENHD_FL_UP 0x10, DRIVERFS 0x2 and EXT_DEVT 0x40 for sd). 6.18: capability is always 0,
+     * and hidden, discard_alignment and partscan ({@code disk_has_partscan}) are added.
+     */
+    private Inode.Dir diskDir(Gendisk d) {
+        boolean modern = genhd.profile().modern();
+        return new GeneratedDir(() -> {
+            Map<String, Inode> m = new TreeMap<>();
+            m.put("dev", text(() -> d.part0().dev() + "\n"));
+            m.put("size", text(() -> Long.toUnsignedString(d.capacity()) + "\n"));
+            m.put("ro", text(() -> (d.getDiskRo() ? 1 : 0) + "\n"));
+            m.put("range", text(() -> d.minors() + "\n"));
+            m.put("ext_range", text(() -> d.maxParts() + "\n"));
+            m.put("removable", text(() -> (d.hasFlag(Gendisk.Flag.REMOVABLE) ? 1 : 0) + "\n"));
+            m.put("alignment_offset", text(() -> "0\n"));
+            if (modern) {
+                m.put("capability", text(() -> "0\n"));
+                m.put("hidden", text(() -> (d.hasFlag(Gendisk.Flag.HIDDEN) ? 1 : 0) + "\n"));
+                m.put("discard_alignment", text(() -> "0\n"));
+                m.put("partscan", text(() -> (d.hasPartscan() ? 1 : 0) + "\n"));
+            } else {
+                m.put("capability", text(() -> Integer.toHexString(capability2632(d)) + "\n"));
+            }
+            for (BlockDevice p : d.partitions()) {
+                m.put(p.name(), partDir(p));
+            }
+            return m;
+        });
+    }
+
+    /** 2.6.32 {@code disk->flags} as {@code capability} shows it. */
+    private static int capability2632(Gendisk d) {
+        int flags = 0x10;
+        if (d.hasFlag(Gendisk.Flag.REMOVABLE)) {
+            flags |= 0x1;
+        }
+        if (d.hasFlag(Gendisk.Flag.EXT_DEVT)) {
+            flags |= 0x40 | 0x2;
+        }
+        return flags;
+    }
+
+    /**
+     * {@code /sys/block/DISK/PART}: dev, partition, start, size, alignment_offset in both eras;
+     * 6.18 adds ro ({@code bdev_read_only}: the partition's flag or the disk's) and
+     * discard_alignment. 2.6.32 has no ro file for partitions.
+     */
+    private Inode.Dir partDir(BlockDevice p) {
+        boolean modern = genhd.profile().modern();
+        return new GeneratedDir(() -> {
+            Map<String, Inode> m = new TreeMap<>();
+            m.put("dev", text(() -> p.dev() + "\n"));
+            m.put("partition", text(() -> p.partno() + "\n"));
+            m.put("start", text(() -> Long.toUnsignedString(p.startSect()) + "\n"));
+            m.put("size", text(() -> Long.toUnsignedString(p.nrSects()) + "\n"));
+            m.put("alignment_offset", text(() -> "0\n"));
+            if (modern) {
+                m.put("ro", text(() -> (p.readOnly() ? 1 : 0) + "\n"));
+                m.put("discard_alignment", text(() -> "0\n"));
+            }
+            return m;
+        });
+    }
+
+    private static Inode text(java.util.function.Supplier<String> s) {
+        return new Inode.Generated(s);
+    }
+}
