@@ -1,5 +1,6 @@
 package blocksim;
 
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;
 import blocksim.kernel.Profile;

@@ -5,6 +5,7 @@ import blocksim.block.BlockDevice;
 import blocksim.block.Fops;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
+import blocksim.drivers.DiskSpec;
 import blocksim.drivers.Drivers;
 import blocksim.fs.BlockFs;
 import blocksim.fs.Inode;

@@ -4,8 +4,8 @@ import blocksim.kernel.Errno;
 import blocksim.kernel.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.BlkpgPartition;
-import blocksim.uapi.Ioctl;
 import blocksim.uapi.IntCell;
+import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.LongCell;
 

@@ -1,7 +1,7 @@
 package blocksim.demo;
 
-import blocksim.DiskSpec;
 import blocksim.SimKernel;
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Profile;

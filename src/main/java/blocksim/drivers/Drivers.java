@@ -1,6 +1,5 @@
 package blocksim.drivers;
 
-import blocksim.DiskSpec;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Errno;

@@ -1,6 +1,5 @@
 package blocksim.drivers;
 
-import blocksim.DiskSpec;
 import blocksim.block.BlockDevice;
 import blocksim.block.BlockDriver;
 import blocksim.block.DiskStore;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;
 import blocksim.kernel.Profile;
@@ -19,7 +21,9 @@ import blocksim.uapi.OpenFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -106,13 +110,13 @@ class BlkpgProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new CloseOne())));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void blkpgFollowsTheCheckOrderOf618(@ForAll @Size(max = 32) List<@From("steps") Step> steps,
                                         @ForAll("sectorSizes") int sectorSize) {
         run(Profile.LINUX_6_18, sectorSize, steps);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void blkpgFollowsTheCheckOrderOf2632(@ForAll @Size(max = 32) List<@From("steps") Step> steps) {
         run(Profile.LINUX_2_6_32, 512, steps);
     }

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.DevT;
 import blocksim.kernel.Errno;
 import blocksim.kernel.SysResult;

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Profile;
 import blocksim.kernel.SysResult;

@@ -1,12 +1,14 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EIO;
 import static blocksim.kernel.Errno.EINVAL;
+import static blocksim.kernel.Errno.EIO;
 import static blocksim.kernel.Errno.ENOSPC;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+
 
 import blocksim.kernel.SysResult;
 import blocksim.testing.Sim;

@@ -3,6 +3,8 @@ package blocksim.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+
+
 import blocksim.kernel.Errno;
 import blocksim.kernel.Profile;
 import blocksim.kernel.SysResult;
@@ -10,7 +12,9 @@ import blocksim.testing.Sim;
 import blocksim.uapi.OpenFlags;
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -42,12 +46,12 @@ class OpenCountProperties {
                 Arbitraries.of(true, false), Arbitraries.integers().between(0, 7)).as(Step::new);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void claimsAndCountsFollowTheRulesIn618(@ForAll @Size(max = 40) List<@From("steps") Step> steps) {
         run(Profile.LINUX_6_18, steps);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void claimsAndCountsFollowTheRulesIn2632(@ForAll @Size(max = 40) List<@From("steps") Step> steps) {
         run(Profile.LINUX_2_6_32, steps);
     }

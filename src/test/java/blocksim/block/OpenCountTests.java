@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+
 import blocksim.kernel.Errno;
 import blocksim.kernel.Task;
 import blocksim.testing.Sim;

@@ -2,14 +2,16 @@ package blocksim.block;
 
 import static blocksim.kernel.Errno.EACCES;
 import static blocksim.kernel.Errno.EFAULT;
-import static blocksim.kernel.Errno.ENOTTY;
 import static blocksim.kernel.Errno.EINVAL;
+import static blocksim.kernel.Errno.ENOTTY;
 import static blocksim.kernel.Errno.EPERM;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.SysResult;
 import blocksim.kernel.Task;
 import blocksim.testing.Sim;

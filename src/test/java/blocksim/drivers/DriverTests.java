@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.kernel.Errno;
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Profile;

@@ -4,6 +4,8 @@ import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+
 import blocksim.Kernel;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;

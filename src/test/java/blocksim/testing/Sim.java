@@ -2,7 +2,9 @@ package blocksim.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.DiskSpec;
+
+
+import blocksim.drivers.DiskSpec;
 import blocksim.SimKernel;
 import blocksim.block.BlockDevice;
 import blocksim.block.Gendisk;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+
 import blocksim.kernel.Profile;
 import blocksim.userland.label.DosLabel;
 import blocksim.userland.label.GptLabel;

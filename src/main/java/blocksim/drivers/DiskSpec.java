@@ -1,4 +1,4 @@
-package blocksim;
+package blocksim.drivers;
 
 import java.util.Objects;
 

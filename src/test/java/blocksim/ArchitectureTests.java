@@ -1,0 +1,98 @@
+package blocksim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Package rules, read from the sources: the packages of the main code depend on each other without
+ * cycles, the model's lower layers never reach up to the syscall surface or userland, and model
+ * code never reads the wall clock, starts threads or uses unseeded randomness.
+ */
+class ArchitectureTests {
+
+    static final Path MAIN = Path.of("src/main/java");
+    static final Pattern IMPORT = Pattern.compile("^import (?:static )?(blocksim(?:\\.[a-z]+)*)\\.[A-Z]", Pattern.MULTILINE);
+
+    static Map<String, Set<String>> packageGraph() throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(f.getParent()).toString().replace('/', '.');
+                Set<String> deps = graph.computeIfAbsent(pkg, k -> new TreeSet<>());
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        deps.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return graph;
+    }
+
+    @Test
+    void packageDependenciesHaveNoCycles() throws IOException {
+        Map<String, Set<String>> graph = packageGraph();
+        for (String start : graph.keySet()) {
+            List<String> path = new ArrayList<>();
+            assertTrue(!reaches(graph, start, start, path, new TreeSet<>()), () -> "cycle: " + start + " -> " + path);
+        }
+    }
+
+    private static boolean reaches(Map<String, Set<String>> g, String from, String target, List<String> path,
+                                   Set<String> seen) {
+        for (String next : g.getOrDefault(from, Set.of())) {
+            path.add(next);
+            if (next.equals(target) || (seen.add(next) && reaches(g, next, target, path, seen))) {
+                return true;
+            }
+            path.removeLast();
+        }
+        return false;
+    }
+
+    @Test
+    void theModelsLowerLayersDoNotReachUp() throws IOException {
+        Map<String, Set<String>> graph = packageGraph();
+        for (String low : List.of("blocksim.kernel", "blocksim.uapi", "blocksim.block", "blocksim.block.partitions")) {
+            for (String dep : graph.getOrDefault(low, Set.of())) {
+                assertTrue(!dep.equals("blocksim") && !dep.startsWith("blocksim.userland") && !dep.startsWith("blocksim.drivers")
+                        && !dep.startsWith("blocksim.demo"), low + " depends on " + dep);
+            }
+        }
+        assertEquals(Set.of(), graph.getOrDefault("blocksim.kernel", Set.of()), "kernel basics depend on nothing");
+    }
+
+    @Test
+    void modelCodeIsDeterministic() throws IOException {
+        List<Pattern> banned = Stream.of("System\\.currentTimeMillis", "System\\.nanoTime", "Instant\\.now",
+                "new Thread\\b", "new Random\\(\\)", "Math\\.random", "ThreadLocalRandom", "LocalDateTime\\.now",
+                "\\bHashSet<", "\\bHashMap<").map(Pattern::compile).toList();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(f);
+                for (Pattern b : banned) {
+                    // DiskStore's page map is only ever looked up by key, never iterated.
+                    boolean allowed = b.pattern().contains("HashMap") && f.endsWith("DiskStore.java");
+                    assertTrue(allowed || !b.matcher(text).find(), f + " uses " + b);
+                }
+            }
+        }
+    }
+}
