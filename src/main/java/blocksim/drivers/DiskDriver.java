@@ -1,5 +1,6 @@
 package blocksim.drivers;
 
+import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Task;
@@ -22,6 +23,22 @@ interface DiskDriver {
      */
     Gendisk attach(Genhd genhd, DiskSpec spec, Task task);
 
-    /** Detaches a disk this driver attached. Returns 0 or a negative errno. */
-    int detach(Genhd genhd, Gendisk disk, Task task);
+    /** Detaches a disk this driver attached ({@code del_gendisk}). Returns 0 or a negative errno. */
+    default int detach(Genhd genhd, Gendisk disk, Task task) {
+        genhd.delGendisk(disk);
+        return 0;
+    }
+
+    /**
+     * The end of every probe: the medium ({@code set_capacity}, the queue's logical block size),
+     * {@code set_disk_ro} for a read-only disk, then {@code add_disk}.
+     */
+    static Gendisk register(Genhd genhd, Gendisk disk, DiskSpec spec, Task task) {
+        disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
+        if (spec.readOnly()) {
+            disk.setDiskRo(true);
+        }
+        genhd.addDisk(disk, task);
+        return disk;
+    }
 }

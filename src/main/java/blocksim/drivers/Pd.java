@@ -1,7 +1,6 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
-import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Errno;
@@ -51,17 +50,6 @@ final class Pd implements DiskDriver, BlockDriver {
         int unit = spec.name().charAt(2) - 'a';
         Gendisk disk = genhd.allocDisk(this, major, unit << PD_SHIFT, 1 << PD_SHIFT, spec.name(),
                 EnumSet.noneOf(Gendisk.Flag.class));
-        disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
-        if (spec.readOnly()) {
-            disk.setDiskRo(true);
-        }
-        genhd.addDisk(disk, task);
-        return disk;
-    }
-
-    @Override
-    public int detach(Genhd genhd, Gendisk disk, Task task) {
-        genhd.delGendisk(disk);
-        return 0;
+        return DiskDriver.register(genhd, disk, spec, task);
     }
 }

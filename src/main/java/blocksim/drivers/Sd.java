@@ -1,7 +1,6 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
-import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Task;
@@ -61,17 +60,6 @@ final class Sd implements DiskDriver, BlockDriver {
         Set<Gendisk.Flag> flags = genhd.profile().modern() ? EnumSet.noneOf(Gendisk.Flag.class)
                 : EnumSet.of(Gendisk.Flag.EXT_DEVT);
         Gendisk disk = genhd.allocDisk(this, major, firstMinor, SD_MINORS, spec.name(), flags);
-        disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
-        if (spec.readOnly()) {
-            disk.setDiskRo(true);
-        }
-        genhd.addDisk(disk, task);
-        return disk;
-    }
-
-    @Override
-    public int detach(Genhd genhd, Gendisk disk, Task task) {
-        genhd.delGendisk(disk);
-        return 0;
+        return DiskDriver.register(genhd, disk, spec, task);
     }
 }

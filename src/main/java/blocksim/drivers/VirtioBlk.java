@@ -1,7 +1,6 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
-import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Task;
@@ -42,17 +41,6 @@ final class VirtioBlk implements DiskDriver, BlockDriver {
         int index = DiskNames.letterIndex(spec.name().substring(2));
         Gendisk disk = genhd.allocDisk(this, major, index << PART_BITS, 1 << PART_BITS, spec.name(),
                 EnumSet.noneOf(Gendisk.Flag.class));
-        disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
-        if (spec.readOnly()) {
-            disk.setDiskRo(true);
-        }
-        genhd.addDisk(disk, task);
-        return disk;
-    }
-
-    @Override
-    public int detach(Genhd genhd, Gendisk disk, Task task) {
-        genhd.delGendisk(disk);
-        return 0;
+        return DiskDriver.register(genhd, disk, spec, task);
     }
 }
