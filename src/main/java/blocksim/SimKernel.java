@@ -16,6 +16,7 @@ import blocksim.kernel.Errno;
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Profile;
+import blocksim.kernel.Scheduler;
 import blocksim.kernel.SysResult;
 import blocksim.kernel.Task;
 import blocksim.kernel.VirtualClock;
@@ -51,6 +52,7 @@ public final class SimKernel implements Kernel {
     private final KernelConfig config;
     private final VirtualClock clock = new VirtualClock();
     private final Printk printk = new Printk(clock);
+    private final Scheduler scheduler;
     private final Genhd genhd;
     private final Fops fops;
     private final Drivers drivers;
@@ -97,9 +99,10 @@ public final class SimKernel implements Kernel {
         }
     }
 
-    private SimKernel(Profile profile, KernelConfig config) {
+    private SimKernel(Profile profile, KernelConfig config, long seed) {
         this.profile = profile;
         this.config = config;
+        this.scheduler = new Scheduler(clock, seed);
         this.genhd = new Genhd(profile, config, printk, clock);
         this.fops = new Fops(genhd);
         this.kthreadd = new Task(1, "kthreadd", Credentials.ROOT);
@@ -108,9 +111,19 @@ public final class SimKernel implements Kernel {
         this.drivers = new Drivers(genhd, kthreadd);
     }
 
-    /** Boots a model kernel of this era with these parsers and module options. */
+    /** Boots a model kernel of this era with these parsers and module options, scheduler seed 1. */
     public static SimKernel boot(Profile profile, KernelConfig config) {
-        return new SimKernel(profile, config);
+        return new SimKernel(profile, config, 1);
+    }
+
+    /** Boots a model kernel whose scheduler draws its choices from {@code seed}. */
+    public static SimKernel boot(Profile profile, KernelConfig config, long seed) {
+        return new SimKernel(profile, config, seed);
+    }
+
+    /** The scheduler that runs this kernel's tasks and owns its virtual clock. */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     /** Boots a 6.18 kernel with msdos and efi parsers. */

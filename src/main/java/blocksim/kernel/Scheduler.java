@@ -1,0 +1,302 @@
+package blocksim.kernel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The only chooser of what runs next. Simulated tasks run one at a time: each has a stack of its
+ * own (a JVM virtual thread used purely as a coroutine), and the scheduler hands a single "CPU"
+ * from the driver to one task and back. The JVM never decides anything: a task runs only between
+ * being handed the CPU and parking, sleeping or ending. Among runnable tasks the next one is drawn
+ * from the seeded random source; the virtual clock moves only when no task can run, to the earliest
+ * sleeper's wake-up time. When nothing can run and nobody sleeps, {@link #runUntil} reports a
+ * deadlock instead of hanging.
+ */
+public final class Scheduler {
+
+    /** What a task is doing. */
+    public enum State { RUNNABLE, SLEEPING, PARKED, DONE }
+
+    /** Thrown inside a task that was killed, at the point where it was parked or sleeping. */
+    public static final class Killed extends Error {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /** A simulated thread of execution, bound to a {@link Task}. */
+    public final class KThread {
+        private final long seq;
+        private final Task task;
+        private final String name;
+        private final Runnable body;
+        private final Semaphore go = new Semaphore(0);
+        private State state = State.RUNNABLE;
+        private long wakeAt;
+        private String waitingFor;
+        private boolean killed;
+        private Throwable failure;
+        private java.lang.Thread carrier;
+
+        private KThread(long seq, Task task, String name, Runnable body) {
+            this.seq = seq;
+            this.task = task;
+            this.name = name;
+            this.body = body;
+        }
+
+        public Task task() {
+            return task;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public State state() {
+            return state;
+        }
+
+        public boolean done() {
+            return state == State.DONE;
+        }
+
+        /** What a parked task waits for, in words (for {@code jobs} and deadlock reports). */
+        public String waitingFor() {
+            return waitingFor;
+        }
+
+        public long wakeAt() {
+            return wakeAt;
+        }
+
+        /** The exception the task's body ended with, if any (a bug in the model or a tool). */
+        public Throwable failure() {
+            return failure;
+        }
+
+        @Override
+        public String toString() {
+            return "task " + task.pid() + " (" + name + ")";
+        }
+    }
+
+    /** A sleeping task that never wakes. */
+    public static final long FOREVER = Long.MAX_VALUE;
+
+    private final VirtualClock clock;
+    private final long seed;
+    private final Random random;
+    private final List<KThread> threads = new ArrayList<>();
+    private final TreeSet<KThread> sleepers = new TreeSet<>(
+            Comparator.comparingLong((KThread t) -> t.wakeAt).thenComparingLong(t -> t.seq));
+    private final Semaphore back = new Semaphore(0);
+    private KThread current;
+    private long nextSeq;
+
+    public Scheduler(VirtualClock clock, long seed) {
+        this.clock = clock;
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    /** The seed every choice of this scheduler derives from. */
+    public long seed() {
+        return seed;
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    /** The task holding the CPU, or null when the driver runs. */
+    public KThread current() {
+        return current;
+    }
+
+    /** Creates a runnable task; it first runs when the scheduler picks it. */
+    public KThread spawn(Task task, String name, Runnable body) {
+        KThread t = new KThread(nextSeq++, task, name, body);
+        threads.add(t);
+        t.carrier = java.lang.Thread.ofVirtual().name("blocksim-" + name).unstarted(() -> {
+            t.go.acquireUninterruptibly();
+            try {
+                if (t.killed) {
+                    throw new Killed();
+                }
+                t.body.run();
+            } catch (Killed k) {
+                // ended by kill; its owner cleans up
+            } catch (Throwable e) {
+                t.failure = e;
+            } finally {
+                t.state = State.DONE;
+                back.release();
+            }
+        });
+        t.carrier.start();
+        return t;
+    }
+
+    /**
+     * Runs tasks until {@code done} holds, advancing the clock when no task can run. Returns null,
+     * or a description of the deadlock when nothing can ever make {@code done} true.
+     */
+    public String runUntil(BooleanSupplier done) {
+        if (current != null) {
+            throw new IllegalStateException("runUntil from inside " + current);
+        }
+        while (!done.getAsBoolean()) {
+            KThread next = pickRunnable();
+            if (next != null) {
+                switchTo(next);
+                continue;
+            }
+            if (sleepers.isEmpty() || sleepers.first().wakeAt == FOREVER) {
+                return deadlock();
+            }
+            KThread first = sleepers.first();
+            clock.advance(first.wakeAt - clock.nanos());
+            while (!sleepers.isEmpty() && sleepers.first().wakeAt <= clock.nanos()) {
+                KThread t = sleepers.pollFirst();
+                t.state = State.RUNNABLE;
+            }
+        }
+        return null;
+    }
+
+    /** Runs every task that can run now, without moving the clock. */
+    public void runRunnable() {
+        KThread next;
+        while ((next = pickRunnable()) != null) {
+            switchTo(next);
+        }
+    }
+
+    private KThread pickRunnable() {
+        List<KThread> runnable = new ArrayList<>();
+        for (KThread t : threads) {
+            if (t.state == State.RUNNABLE) {
+                runnable.add(t);
+            }
+        }
+        if (runnable.isEmpty()) {
+            return null;
+        }
+        return runnable.size() == 1 ? runnable.getFirst() : runnable.get(random.nextInt(runnable.size()));
+    }
+
+    private void switchTo(KThread t) {
+        current = t;
+        t.go.release();
+        back.acquireUninterruptibly();
+        current = null;
+        if (t.state == State.DONE) {
+            threads.remove(t);
+        }
+    }
+
+    /** The current task gives the CPU back and waits until it is picked again. */
+    private void yieldCpu(KThread t) {
+        back.release();
+        t.go.acquireUninterruptibly();
+        if (t.killed) {
+            throw new Killed();
+        }
+    }
+
+    private KThread self() {
+        KThread t = current;
+        if (t == null || java.lang.Thread.currentThread() != t.carrier) {
+            throw new IllegalStateException("not called from a scheduled task");
+        }
+        return t;
+    }
+
+    /** The current task sleeps for {@code nanos} of virtual time ({@link #FOREVER} never wakes). */
+    public void sleep(long nanos) {
+        KThread t = self();
+        t.state = State.SLEEPING;
+        t.wakeAt = nanos == FOREVER ? FOREVER : Math.addExact(clock.nanos(), nanos);
+        t.waitingFor = nanos == FOREVER ? "sleeps forever" : "sleeps until t=" + formatTime(t.wakeAt);
+        sleepers.add(t);
+        yieldCpu(t);
+        t.waitingFor = null;
+    }
+
+    /** Lets other runnable tasks run; the current task stays runnable. */
+    public void yieldNow() {
+        yieldCpu(self());
+    }
+
+    /** Parks the current task until {@link #unpark}; {@code why} describes what it waits for. */
+    public void park(String why) {
+        KThread t = self();
+        t.state = State.PARKED;
+        t.waitingFor = why;
+        yieldCpu(t);
+        t.waitingFor = null;
+    }
+
+    /** Makes a parked task runnable again. */
+    public void unpark(KThread t) {
+        if (t.state == State.PARKED) {
+            t.state = State.RUNNABLE;
+        }
+    }
+
+    /**
+     * Ends a task: a task that has not started never runs; a parked or sleeping one resumes only
+     * to unwind (its {@code finally} blocks run), which happens before this returns.
+     */
+    public void kill(KThread t) {
+        if (t.state == State.DONE) {
+            return;
+        }
+        t.killed = true;
+        sleepers.remove(t);
+        t.state = State.RUNNABLE;
+        if (current == null) {
+            switchTo(t);
+        }
+    }
+
+    /** Every task not yet done. */
+    public List<KThread> live() {
+        return threads.stream().filter(t -> t.state != State.DONE).toList();
+    }
+
+    /** Kills every remaining task (end of a run). */
+    public void shutdown() {
+        for (KThread t : new ArrayList<>(threads)) {
+            kill(t);
+        }
+    }
+
+    private String deadlock() {
+        StringBuilder sb = new StringBuilder();
+        for (KThread t : threads) {
+            if (t.state == State.DONE) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(t).append(' ').append(t.waitingFor == null ? "is stuck" : t.waitingFor);
+        }
+        return sb.length() == 0 ? "nothing left to run" : sb.toString();
+    }
+
+    /** {@code 12.5s} style, for messages. */
+    public static String formatTime(long nanos) {
+        if (nanos % 1_000_000_000L == 0) {
+            return nanos / 1_000_000_000L + "s";
+        }
+        return String.format("%.6fs", nanos / 1e9).replaceAll("0+s$", "s");
+    }
+}
