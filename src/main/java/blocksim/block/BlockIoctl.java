@@ -64,8 +64,42 @@ public final class BlockIoctl {
             return putInt(arg, bdev.bdDisk.physicalBlockSize);
         } else if (cmd == Ioctl.BLKRRPART) {
             return blkdevRereadPart(bdev, mode, task);
+        } else if (cmd == Ioctl.BLKDISCARDZEROES) {
+            return putInt(arg, 0);
+        } else if (cmd == Ioctl.BLKGETDISKSEQ) {
+            return putLong(arg, bdev.bdDisk.diskseq);
         }
-        return driverIoctl(bdev, mode, cmd, arg);
+        int common = queueLimits(bdev, cmd, arg, task);
+        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg);
+    }
+
+    private static final int NOT_MINE = Integer.MIN_VALUE;
+
+    /**
+     * The queue-limit ioctls both eras answer alike ({@code blkdev_ioctl} / {@code
+     * blkdev_common_ioctl}): BLKRAGET/BLKFRAGET (EINVAL for a NULL pointer), BLKRASET/BLKFRASET
+     * (EACCES without CAP_SYS_ADMIN), BLKSECTGET, BLKIOMIN, BLKIOOPT, BLKALIGNOFF.
+     */
+    private static int queueLimits(BlockDevice bdev, long cmd, IoctlArg arg, Task task) {
+        Gendisk disk = bdev.bdDisk;
+        if (cmd == Ioctl.BLKRAGET || cmd == Ioctl.BLKFRAGET) {
+            return arg instanceof IoctlArg.Null ? -Errno.EINVAL.number() : putLong(arg, disk.readAheadSectors);
+        } else if (cmd == Ioctl.BLKRASET || cmd == Ioctl.BLKFRASET) {
+            if (!task.capSysAdmin()) {
+                return -Errno.EACCES.number();
+            }
+            if (arg instanceof LongCell c) {
+                disk.readAheadSectors = (int) Math.min(Integer.MAX_VALUE, c.get());
+            }
+            return 0;
+        } else if (cmd == Ioctl.BLKSECTGET) {
+            return putInt(arg, Math.min(0xffff, disk.maxSectors));
+        } else if (cmd == Ioctl.BLKIOMIN) {
+            return putInt(arg, disk.physicalBlockSize);
+        } else if (cmd == Ioctl.BLKIOOPT || cmd == Ioctl.BLKALIGNOFF) {
+            return putInt(arg, 0);
+        }
+        return NOT_MINE;
     }
 
     private int ioctlOld(BlockDevice bdev, int mode, long cmd, IoctlArg arg, Task task) {
@@ -97,7 +131,8 @@ public final class BlockIoctl {
         } else if (cmd == Ioctl.BLKGETSIZE64) {
             return putLong(arg, bdev.iSize);
         }
-        return driverIoctl(bdev, mode, cmd, arg);
+        int common = queueLimits(bdev, cmd, arg, task);
+        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg);
     }
 
     /** 2.6.32: a driver answer of EINVAL or ENOTTY means "not mine, carry on". */

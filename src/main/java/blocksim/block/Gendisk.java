@@ -60,6 +60,15 @@ public final class Gendisk {
     int openPartitions;
     /** 6.18 {@code open_mutex} (2.6.32 uses the whole disk's {@code bd_mutex}). */
     final Mutex openMutex;
+    /**
+     * The queue's read-ahead in 512-byte sectors ({@code bdi->ra_pages} scaled): 256 (128 KiB,
+     * {@code VM_READAHEAD_PAGES}) unless the driver sets more; a 6.18 loop device shows 5120.
+     */
+    int readAheadSectors = 256;
+    /** {@code queue_max_sectors()}: 2560 (1280 KiB) as on the live kernel's loop devices. */
+    int maxSectors = 2560;
+    /** 6.18 {@code disk->diskseq}: a number no other disk of this boot had. */
+    long diskseq;
     /** Driver-private data (a loop device's state, say). */
     Object privateData;
 
@@ -153,6 +162,15 @@ public final class Gendisk {
     /** Sets or clears {@code GD_SUPPRESS_PART_SCAN} (a loop device bound with or without PARTSCAN). */
     public void setSuppressPartScan(boolean on) {
         setState(State.SUPPRESS_PART_SCAN, on);
+    }
+
+    /** Sets the read-ahead in sectors (a driver's queue setup, or BLKRASET). */
+    public void setReadAheadSectors(int sectors) {
+        this.readAheadSectors = sectors;
+    }
+
+    public long diskseq() {
+        return diskseq;
     }
 
     public Object privateData() {

@@ -42,6 +42,8 @@ public final class Genhd {
     private final List<Gendisk> disks = new ArrayList<>();
     private final TreeMap<Integer, String> majorNames = new TreeMap<>();
     private final TreeSet<Integer> extMinors = new TreeSet<>();
+    /** 6.18 {@code diskseq}: the last sequence number handed out. */
+    private long diskseq;
 
     public Genhd(Profile profile, KernelConfig config, Printk printk, VirtualClock clock) {
         this.profile = profile;
@@ -114,7 +116,14 @@ public final class Genhd {
     /** Allocates an unregistered disk ({@code __alloc_disk_node} with the driver's fields set). */
     public Gendisk allocDisk(BlockDriver fops, int major, int firstMinor, int minors, String name,
                              Set<Gendisk.Flag> flags) {
-        return new Gendisk(this, fops, major, firstMinor, minors, name, flags);
+        Gendisk disk = new Gendisk(this, fops, major, firstMinor, minors, name, flags);
+        incDiskseq(disk);
+        return disk;
+    }
+
+    /** 6.18 {@code block/genhd.c:inc_diskseq}: a new medium (a new disk, a rebound loop device). */
+    public void incDiskseq(Gendisk disk) {
+        disk.diskseq = ++diskseq;
     }
 
     /**

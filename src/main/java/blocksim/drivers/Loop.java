@@ -116,6 +116,8 @@ final class Loop implements DiskDriver, BlockDriver {
         disk.setDiskRo(spec.readOnly());
         long old = disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
         if (genhd.profile().modern()) {
+            genhd.incDiskseq(disk);
+            disk.setReadAheadSectors(5120);
             genhd.printk().printk(Printk.Level.INFO, disk.name() + ": detected capacity change from " + old
                     + " to " + disk.capacity() + "\n");
             if (lo.partscan) {

@@ -59,6 +59,26 @@ public final class Ioctl {
     public static final long BLKGETSIZE64 = ior(0x12, 114, 8);
     /** Physical block size; writes an unsigned int. */
     public static final long BLKPBSZGET = io(0x12, 123);
+    /** Set read-ahead (in 512-byte sectors); reads an unsigned long by value. */
+    public static final long BLKRASET = io(0x12, 98);
+    /** Read-ahead in 512-byte sectors; writes a long. */
+    public static final long BLKRAGET = io(0x12, 99);
+    /** Set filesystem read-ahead. */
+    public static final long BLKFRASET = io(0x12, 100);
+    /** Filesystem read-ahead; writes a long. */
+    public static final long BLKFRAGET = io(0x12, 101);
+    /** Maximum sectors per request; writes an unsigned short. */
+    public static final long BLKSECTGET = io(0x12, 103);
+    /** Minimum I/O size; writes an unsigned int. */
+    public static final long BLKIOMIN = io(0x12, 120);
+    /** Optimal I/O size; writes an unsigned int. */
+    public static final long BLKIOOPT = io(0x12, 121);
+    /** Alignment offset; writes an int. */
+    public static final long BLKALIGNOFF = io(0x12, 122);
+    /** Whether discarded blocks read back as zeros; writes an unsigned int. */
+    public static final long BLKDISCARDZEROES = io(0x12, 124);
+    /** The disk sequence number (5.15 and later); writes a u64. */
+    public static final long BLKGETDISKSEQ = ior(0x12, 128, 8);
     /** Freeze the filesystem containing the fd. */
     public static final long FIFREEZE = iowr('X', 119, 4);
     /** Thaw it. */
@@ -78,6 +98,16 @@ public final class Ioctl {
         NAMES.put(BLKBSZSET, "BLKBSZSET");
         NAMES.put(BLKGETSIZE64, "BLKGETSIZE64");
         NAMES.put(BLKPBSZGET, "BLKPBSZGET");
+        NAMES.put(BLKRASET, "BLKRASET");
+        NAMES.put(BLKRAGET, "BLKRAGET");
+        NAMES.put(BLKFRASET, "BLKFRASET");
+        NAMES.put(BLKFRAGET, "BLKFRAGET");
+        NAMES.put(BLKSECTGET, "BLKSECTGET");
+        NAMES.put(BLKIOMIN, "BLKIOMIN");
+        NAMES.put(BLKIOOPT, "BLKIOOPT");
+        NAMES.put(BLKALIGNOFF, "BLKALIGNOFF");
+        NAMES.put(BLKDISCARDZEROES, "BLKDISCARDZEROES");
+        NAMES.put(BLKGETDISKSEQ, "BLKGETDISKSEQ");
         NAMES.put(FIFREEZE, "FIFREEZE");
         NAMES.put(FITHAW, "FITHAW");
     }
