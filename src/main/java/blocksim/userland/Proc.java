@@ -1,0 +1,127 @@
+package blocksim.userland;
+
+import blocksim.Kernel;
+import blocksim.kernel.Errno;
+import blocksim.kernel.Scheduler;
+import blocksim.kernel.SysResult;
+import blocksim.kernel.Task;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A running tool: its task (the identity its system calls carry), its arguments and its three
+ * standard streams. Tools make every system call through {@link #kernel()} on behalf of
+ * {@link #task()}.
+ */
+public final class Proc {
+
+    private final Kernel kernel;
+    private final Task task;
+    private final Scheduler scheduler;
+    private final List<String> argv;
+    private final Io.Input in;
+    private final Stdio out;
+    private final Stdio err;
+    private final Shell shell;
+
+    Proc(Kernel kernel, Task task, Scheduler scheduler, List<String> argv, Io.Input in, Stdio out, Stdio err,
+         Shell shell) {
+        this.kernel = kernel;
+        this.task = task;
+        this.scheduler = scheduler;
+        this.argv = argv;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.shell = shell;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** The command name ({@code argv[0]}), which tools put before their messages. */
+    public String name() {
+        return argv.getFirst();
+    }
+
+    /** The arguments after the command name. */
+    public List<String> args() {
+        return argv.subList(1, argv.size());
+    }
+
+    public Io.Input in() {
+        return in;
+    }
+
+    public Stdio out() {
+        return out;
+    }
+
+    public Stdio err() {
+        return err;
+    }
+
+    Shell shell() {
+        return shell;
+    }
+
+    /** Sleeps for {@code nanos} of the kernel's time ({@link Scheduler#FOREVER} for ever). */
+    public void sleep(long nanos) {
+        scheduler.sleep(nanos);
+    }
+
+    /**
+     * A random source for this process (disk identifiers, GUIDs), derived from the run's seed and
+     * the process id, so the same scenario and seed give the same bytes.
+     */
+    public java.util.Random random() {
+        return new java.util.Random(scheduler.seed() * 1_000_003L + task.pid());
+    }
+
+    /** The kernel's clock, in nanoseconds since boot. */
+    public long now() {
+        return scheduler.clock().nanos();
+    }
+
+    /** Prints {@code name: message} on stderr, as tools report errors. */
+    public void error(String message) {
+        err.println(name() + ": " + message);
+    }
+
+    public SysResult open(String path, int flags) {
+        return kernel.open(task, path, flags);
+    }
+
+    public void close(int fd) {
+        kernel.close(task, fd);
+    }
+
+    /** Reads a whole stream (stdin, an open file), or returns null after printing the error. */
+    public byte[] readAll(Io.Input input, String what) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        while (true) {
+            int n = input.read(buf, 0, buf.length);
+            if (n == 0) {
+                return data.toByteArray();
+            }
+            if (n < 0) {
+                error(what + ": " + Errno.of(-n).map(Errno::strerror).orElse("error " + (-n)));
+                return null;
+            }
+            data.write(buf, 0, n);
+        }
+    }
+
+    /** All of stdin as text. */
+    public String readStdin() {
+        byte[] b = readAll(in, "standard input");
+        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,221 @@
+package blocksim.userland;
+
+import blocksim.Kernel;
+import blocksim.drivers.DiskSpec;
+import blocksim.kernel.Credentials;
+import blocksim.kernel.Profile;
+import blocksim.kernel.SysResult;
+import blocksim.kernel.Task;
+import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
+import blocksim.uapi.OpenFlags;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Wraps the kernel the tools talk to: prints each system call strace-style when tracing
+ * ({@code blockdev: ioctl(3</dev/sda>, BLKRRPART) = -1 EBUSY (Device or resource busy)}), and
+ * counts calls so that a command that would never finish is stopped with a message instead of
+ * hanging the run.
+ */
+public final class TracingKernel implements Kernel {
+
+    /** Thrown in a task that made more system calls than a command may make. */
+    public static final class Runaway extends Error {
+        Runaway(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Kernel kernel;
+    private final Consumer<String> trace;
+    private final long budget;
+    private long calls;
+    /** "pid:fd" to the path it was opened with. */
+    private final Map<String, String> fdNames = new TreeMap<>();
+
+    /**
+     * @param trace  where trace lines go, or null for no trace
+     * @param budget how many system calls one command may make
+     */
+    public TracingKernel(Kernel kernel, Consumer<String> trace, long budget) {
+        this.kernel = kernel;
+        this.trace = trace;
+        this.budget = budget;
+    }
+
+    /** Starts counting afresh (a new command). */
+    public void resetBudget() {
+        calls = 0;
+    }
+
+    public Kernel inner() {
+        return kernel;
+    }
+
+    private void count() {
+        if (++calls > budget) {
+            throw new Runaway("stopped after " + budget + " system calls: it would never finish");
+        }
+    }
+
+    private SysResult log(Task t, String call, SysResult r) {
+        if (trace != null) {
+            trace.accept(t.comm() + ": " + call + " " + r);
+        }
+        return r;
+    }
+
+    private String fd(Task t, int fd) {
+        String name = fdNames.get(t.pid() + ":" + fd);
+        return name == null ? Integer.toString(fd) : fd + "<" + name + ">";
+    }
+
+    @Override
+    public String name() {
+        return kernel.name();
+    }
+
+    @Override
+    public Profile profile() {
+        return kernel.profile();
+    }
+
+    @Override
+    public Task spawn(String comm, Credentials credentials) {
+        return kernel.spawn(comm, credentials);
+    }
+
+    @Override
+    public void exit(Task task) {
+        kernel.exit(task);
+        fdNames.keySet().removeIf(k -> k.startsWith(task.pid() + ":"));
+    }
+
+    @Override
+    public SysResult open(Task task, String path, int flags) {
+        count();
+        SysResult r = kernel.open(task, path, flags);
+        if (r.isOk()) {
+            fdNames.put(task.pid() + ":" + r.intValue(), path);
+        }
+        return log(task, "openat(AT_FDCWD, \"" + path + "\", " + OpenFlags.describe(flags) + ")", r);
+    }
+
+    @Override
+    public SysResult close(Task task, int fd) {
+        count();
+        String d = fd(task, fd);
+        SysResult r = kernel.close(task, fd);
+        fdNames.remove(task.pid() + ":" + fd);
+        return log(task, "close(" + d + ")", r);
+    }
+
+    @Override
+    public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
+        count();
+        return log(task, "read(" + fd(task, fd) + ", ..., " + len + ")", kernel.read(task, fd, buf, off, len));
+    }
+
+    @Override
+    public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
+        count();
+        return log(task, "write(" + fd(task, fd) + ", ..., " + len + ")", kernel.write(task, fd, buf, off, len));
+    }
+
+    @Override
+    public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        count();
+        return log(task, "pread64(" + fd(task, fd) + ", ..., " + len + ", " + pos + ")",
+                kernel.pread(task, fd, buf, off, len, pos));
+    }
+
+    @Override
+    public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        count();
+        return log(task, "pwrite64(" + fd(task, fd) + ", ..., " + len + ", " + pos + ")",
+                kernel.pwrite(task, fd, buf, off, len, pos));
+    }
+
+    @Override
+    public SysResult lseek(Task task, int fd, long offset, int whence) {
+        count();
+        String w = switch (whence) {
+            case 0 -> "SEEK_SET";
+            case 1 -> "SEEK_CUR";
+            case 2 -> "SEEK_END";
+            default -> Integer.toString(whence);
+        };
+        return log(task, "lseek(" + fd(task, fd) + ", " + offset + ", " + w + ")", kernel.lseek(task, fd, offset, whence));
+    }
+
+    @Override
+    public SysResult fsync(Task task, int fd) {
+        count();
+        return log(task, "fsync(" + fd(task, fd) + ")", kernel.fsync(task, fd));
+    }
+
+    @Override
+    public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
+        count();
+        String d = fd(task, fd);
+        SysResult r = kernel.ioctl(task, fd, request, arg);
+        String a = arg instanceof IoctlArg.Null ? "" : ", " + arg;
+        return log(task, "ioctl(" + d + ", " + Ioctl.name(request) + a + ")", r);
+    }
+
+    @Override
+    public SysResult mkdir(Task task, String path, int mode) {
+        count();
+        return log(task, String.format("mkdir(\"%s\", 0%o)", path, mode), kernel.mkdir(task, path, mode));
+    }
+
+    @Override
+    public SysResult unlink(Task task, String path) {
+        count();
+        return log(task, "unlink(\"" + path + "\")", kernel.unlink(task, path));
+    }
+
+    @Override
+    public StatResult stat(Task task, String path) {
+        count();
+        StatResult r = kernel.stat(task, path);
+        if (trace != null) {
+            trace.accept(task.comm() + ": stat(\"" + path + "\", ...) "
+                    + (r.isOk() ? SysResult.ok() : SysResult.fail(r.errno())));
+        }
+        return r;
+    }
+
+    @Override
+    public ListResult list(Task task, String path) {
+        count();
+        ListResult r = kernel.list(task, path);
+        if (trace != null) {
+            trace.accept(task.comm() + ": getdents64(\"" + path + "\", ...) "
+                    + (r.isOk() ? SysResult.ok(r.names().size()) : SysResult.fail(r.errno())));
+        }
+        return r;
+    }
+
+    @Override
+    public void diskAdd(DiskSpec spec) {
+        kernel.diskAdd(spec);
+    }
+
+    @Override
+    public SysResult diskRemove(String name) {
+        return kernel.diskRemove(name);
+    }
+
+    @Override
+    public String dmesg() {
+        return kernel.dmesg();
+    }
+
+    @Override
+    public void close() {
+        kernel.close();
+    }
+}

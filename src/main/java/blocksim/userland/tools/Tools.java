@@ -1,0 +1,48 @@
+package blocksim.userland.tools;
+
+import blocksim.userland.JobTools;
+import blocksim.userland.Tool;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Every command a transcript can run, by name. Later parts add theirs to the same registry. */
+public final class Tools {
+
+    private Tools() {
+    }
+
+    /** The standard set. */
+    public static Map<String, Tool> standard() {
+        Map<String, Tool> t = new TreeMap<>();
+        t.put("echo", TextTools::echo);
+        t.put("cat", TextTools::cat);
+        t.put("grep", TextTools::grep);
+        t.put("head", p -> TextTools.headTail(p, true));
+        t.put("tail", p -> TextTools.headTail(p, false));
+        t.put("ls", FileTools::ls);
+        t.put("mkdir", FileTools::mkdir);
+        t.put("rm", FileTools::rm);
+        t.put("sync", p -> 0);
+        t.put("true", p -> 0);
+        t.put("false", p -> 1);
+        t.put("sleep", JobTools::sleep);
+        t.put("jobs", JobTools::jobs);
+        t.put("wait", JobTools::waitJob);
+        t.put("kill", JobTools::kill);
+        t.put("dmesg", p -> {
+            p.out().print(p.kernel().dmesg());
+            return 0;
+        });
+        t.put("hexdump", Hexdump::run);
+        t.put("dd", Dd::run);
+        t.put("blockdev", BlockTools::blockdev);
+        t.put("addpart", BlockTools::addpart);
+        t.put("delpart", BlockTools::delpart);
+        t.put("resizepart", BlockTools::resizepart);
+        t.put("partx", Partx::run);
+        t.put("sfdisk", Sfdisk::run);
+        t.put("disk", DiskTool::run);
+        return Collections.unmodifiableMap(t);
+    }
+}
