@@ -1,0 +1,45 @@
+package blocksim;
+
+import blocksim.kernel.KernelConfig;
+import blocksim.kernel.Profile;
+import blocksim.kernel.Scheduler;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A kernel that scenarios and tests can run on, found by name through {@link ServiceLoader}
+ * ({@code META-INF/services/blocksim.KernelProvider}): {@code sim} is the model; another adapter (the
+ * live kernel, a kernel in a VM) plugs in by providing one of these, without touching userland.
+ */
+public interface KernelProvider {
+
+    /** The name {@code --kernel} selects it by. */
+    String name();
+
+    /** Whether this machine can run it; if not, {@link #unavailableReason()} says why. */
+    default boolean available() {
+        return true;
+    }
+
+    default String unavailableReason() {
+        return "";
+    }
+
+    /** A booted kernel and the scheduler its tasks run under. */
+    record Booted(Kernel kernel, Scheduler scheduler) {
+    }
+
+    /** Boots one kernel for one run. */
+    Booted boot(Profile profile, KernelConfig config, long seed);
+
+    /** Every provider on the class path, in name order. */
+    static List<KernelProvider> all() {
+        return ServiceLoader.load(KernelProvider.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(java.util.Comparator.comparing(KernelProvider::name)).toList();
+    }
+
+    static Optional<KernelProvider> byName(String name) {
+        return all().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

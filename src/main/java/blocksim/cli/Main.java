@@ -1,0 +1,177 @@
+package blocksim.cli;
+
+import blocksim.KernelProvider;
+import blocksim.scenario.Scenario;
+import blocksim.scenario.ScenarioError;
+import blocksim.scenario.ScenarioParser;
+import blocksim.scenario.ScenarioRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code blocksim}: runs lessons (Markdown transcripts) on the model or another kernel. */
+@Command(name = "blocksim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The Linux block layer as a testable model: run transcripts against it.",
+        subcommands = {Main.Run.class, Main.Kernels.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** {@code blocksim run FILE...}. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run scenarios (Markdown lessons) and check every command's output.",
+            footer = {"", "Exit status: 0 when every expectation holds, 1 when one does not or a file is bad, "
+                    + "2 on a usage error."})
+    static final class Run implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Scenario files, or directories of them.")
+        List<Path> files;
+
+        @Option(names = "--kernel", paramLabel = "NAME", defaultValue = "sim",
+                description = "The kernel to run on (default: ${DEFAULT-VALUE}; `blocksim kernels` lists them).")
+        String kernel;
+
+        @Option(names = "--seed", paramLabel = "N", description = "The scheduler seed, instead of the file's.")
+        Long seed;
+
+        @Option(names = "--update", description = "Rewrite each differing expected output with the actual one.")
+        boolean update;
+
+        @Option(names = "--trace", description = "Print every system call the commands make, strace style, on stderr.")
+        boolean trace;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            KernelProvider provider = KernelProvider.byName(kernel).orElse(null);
+            if (provider == null) {
+                err.println("blocksim: no kernel named '" + kernel + "' (available: "
+                        + String.join(", ", KernelProvider.all().stream().map(KernelProvider::name).toList()) + ")");
+                return 2;
+            }
+            if (!provider.available()) {
+                err.println("blocksim: kernel '" + kernel + "' cannot run here: " + provider.unavailableReason());
+                return 2;
+            }
+            List<Path> paths;
+            try {
+                paths = expand(files);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                err.println("blocksim: " + e.getMessage());
+                return 1;
+            }
+            int passed = 0;
+            int failed = 0;
+            int skipped = 0;
+            for (Path p : paths) {
+                try {
+                    Scenario sc = ScenarioParser.parse(p);
+                    ScenarioRunner.Result r = ScenarioRunner.run(sc, new ScenarioRunner.Options(provider, seed, update,
+                            trace ? line -> {
+                                err.println(line);
+                                err.flush();
+                            } : null));
+                    if (r.skipped()) {
+                        skipped++;
+                        out.println(p + ": skipped (" + r.note() + ")");
+                    } else if (r.passed()) {
+                        passed++;
+                        out.println(p + ": ok (" + r.commands() + " commands, seed " + r.seed() + ")");
+                    } else {
+                        failed++;
+                        for (String f : r.failures()) {
+                            out.print(f.endsWith("\n") ? f : f + "\n");
+                        }
+                        out.println(p + ": FAILED (" + r.failures().size() + " of " + r.commands() + " commands, seed "
+                                + r.seed() + (update ? "; expected output updated" : "") + ")");
+                    }
+                } catch (ScenarioError e) {
+                    failed++;
+                    out.println(e.getMessage());
+                }
+                out.flush();
+            }
+            out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
+            return failed > 0 ? 1 : 0;
+        }
+
+        private static List<Path> expand(List<Path> files) throws java.io.IOException {
+            List<Path> out = new java.util.ArrayList<>();
+            for (Path f : files) {
+                if (Files.isDirectory(f)) {
+                    try (Stream<Path> s = Files.list(f)) {
+                        s.filter(x -> x.toString().endsWith(".md")).sorted().forEach(out::add);
+                    }
+                } else if (Files.exists(f)) {
+                    out.add(f);
+                } else {
+                    throw new java.io.IOException(f + ": No such file or directory");
+                }
+            }
+            return out;
+        }
+    }
+
+    /** {@code blocksim kernels}: the kernels this build can run on. */
+    @Command(name = "kernels", mixinStandardHelpOptions = true, description = "List the kernels scenarios can run on.")
+    static final class Kernels implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            for (KernelProvider k : KernelProvider.all()) {
+                spec.commandLine().getOut().println(k.name() + (k.available() ? "" : "  (unavailable: " + k.unavailableReason() + ")"));
+            }
+            return 0;
+        }
+    }
+
+    /** The version from the jar's manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"blocksim " + (v == null ? "dev" : v)};
+        }
+    }
+
+    /** Runs the command line and returns its exit status (for tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            err.println("blocksim: internal error: " + ex);
+            return 70;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+}

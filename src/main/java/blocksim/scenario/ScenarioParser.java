@@ -1,0 +1,227 @@
+package blocksim.scenario;
+
+import blocksim.kernel.KernelConfig;
+import blocksim.kernel.Profile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.Node;
+import org.commonmark.node.SourceSpan;
+import org.commonmark.parser.IncludeSourceSpans;
+import org.commonmark.parser.Parser;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads a lesson: YAML front matter between {@code ---} lines (snakeyaml-engine), then the
+ * Markdown (commonmark), whose fenced blocks with the info string {@code console} are transcripts.
+ * Every error names the file and line.
+ */
+public final class ScenarioParser {
+
+    static final Set<String> KEYS = Set.of("title", "kernel", "partitions", "runs-on", "seed");
+
+    private ScenarioParser() {
+    }
+
+    public static Scenario parse(Path path) throws ScenarioError {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ScenarioError(path.toString(), 1, "not UTF-8 text");
+        } catch (IOException e) {
+            throw new ScenarioError(path.toString(), 1, "cannot read: " + e.getMessage());
+        }
+        return parse(path, text);
+    }
+
+    public static Scenario parse(Path path, String text) throws ScenarioError {
+        String file = path.toString();
+        List<String> lines = List.of(text.split("\n", -1));
+        String title = path.getFileName().toString();
+        Profile profile = Profile.LINUX_6_18;
+        KernelConfig config = KernelConfig.defaults();
+        List<String> runsOn = List.of("sim");
+        long seed = 1;
+        int bodyStart = 0;
+        if (!lines.isEmpty() && lines.getFirst().equals("---")) {
+            int end = -1;
+            for (int i = 1; i < lines.size(); i++) {
+                if (lines.get(i).equals("---") || lines.get(i).equals("...")) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                throw new ScenarioError(file, 1, "front matter is not closed: a line '---' is missing");
+            }
+            Map<String, Object> fm = yaml(file, lines.subList(1, end));
+            for (Map.Entry<String, Object> e : fm.entrySet()) {
+                int line = keyLine(lines, end, e.getKey());
+                Object v = e.getValue();
+                switch (e.getKey()) {
+                    case "title" -> title = String.valueOf(v);
+                    case "kernel" -> profile = Profile.byId(String.valueOf(v)).orElseThrow(() -> new ScenarioError(file,
+                            line, "unknown kernel '" + v + "' (known: linux-6.18, linux-2.6.32)"));
+                    case "partitions" -> config = config.withPartitionParsers(parsers(file, line, v));
+                    case "runs-on" -> runsOn = runsOn(file, line, v);
+                    case "seed" -> {
+                        if (!(v instanceof Number n)) {
+                            throw new ScenarioError(file, line, "seed must be a whole number, not '" + v + "'");
+                        }
+                        seed = n.longValue();
+                    }
+                    default -> throw new ScenarioError(file, line, "unknown front-matter key '" + e.getKey()
+                            + "' (known: title, kernel, partitions, runs-on, seed)");
+                }
+            }
+            bodyStart = end + 1;
+        }
+        List<Scenario.Command> commands = new ArrayList<>();
+        for (int[] block : consoleBlocks(file, lines, bodyStart)) {
+            commands.addAll(commands(file, lines, block[0], block[1]));
+        }
+        return new Scenario(path, title, profile, config, runsOn, seed, lines, commands);
+    }
+
+    private static Map<String, Object> yaml(String file, List<String> fmLines) throws ScenarioError {
+        Object doc;
+        try {
+            doc = new Load(LoadSettings.builder().build()).loadFromString(String.join("\n", fmLines));
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(m -> m.getLine() + 2).orElse(2);
+            throw new ScenarioError(file, line, "bad front matter: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new ScenarioError(file, 2, "bad front matter: " + e.getMessage());
+        }
+        if (doc == null) {
+            return Map.of();
+        }
+        if (!(doc instanceof Map<?, ?> m)) {
+            throw new ScenarioError(file, 2, "front matter must be a map of keys to values");
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static int keyLine(List<String> lines, int end, String key) {
+        for (int i = 1; i < end; i++) {
+            if (lines.get(i).startsWith(key + ":")) {
+                return i + 1;
+            }
+        }
+        return 2;
+    }
+
+    private static List<String> asList(Object v) {
+        if (v instanceof List<?> l) {
+            return l.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(v));
+    }
+
+    private static List<String> parsers(String file, int line, Object v) throws ScenarioError {
+        List<String> names = asList(v);
+        if (names.equals(List.of("none"))) {
+            return List.of();
+        }
+        for (String n : names) {
+            if (!KernelConfig.KNOWN_PARSERS.contains(n)) {
+                throw new ScenarioError(file, line, "unknown partition parser '" + n + "' (known: msdos, efi, none)");
+            }
+        }
+        return names;
+    }
+
+    private static List<String> runsOn(String file, int line, Object v) throws ScenarioError {
+        List<String> names = asList(v);
+        for (String n : names) {
+            if (!n.equals("sim") && !n.equals("linux")) {
+                throw new ScenarioError(file, line, "unknown kernel '" + n + "' in runs-on (known: sim, linux)");
+            }
+        }
+        return names;
+    }
+
+    /** The console blocks as [first content line, end line) pairs, 0-based into {@code lines}. */
+    private static List<int[]> consoleBlocks(String file, List<String> lines, int bodyStart) throws ScenarioError {
+        String body = String.join("\n", lines.subList(bodyStart, lines.size()));
+        Node doc = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build().parse(body);
+        List<int[]> blocks = new ArrayList<>();
+        List<ScenarioError> errors = new ArrayList<>();
+        doc.accept(new AbstractVisitor() {
+            @Override
+            public void visit(FencedCodeBlock block) {
+                String info = block.getInfo() == null ? "" : block.getInfo().strip();
+                if (!info.equals("console")) {
+                    return;
+                }
+                List<SourceSpan> spans = block.getSourceSpans();
+                int first = spans.getFirst().getLineIndex() + bodyStart;
+                int last = spans.getLast().getLineIndex() + bodyStart;
+                String closing = lines.get(last).strip();
+                String fence = block.getFenceCharacter() != null
+                        ? String.valueOf(block.getFenceCharacter()).repeat(block.getOpeningFenceLength()) : "```";
+                boolean closed = last > first && closing.startsWith(fence) && closing.replace(fence.substring(0, 1), "").isEmpty();
+                if (!closed) {
+                    errors.add(new ScenarioError(file, first + 1, "console block is not closed (a line '" + fence + "' is missing)"));
+                    return;
+                }
+                blocks.add(new int[] {first + 1, last});
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw errors.getFirst();
+        }
+        return blocks;
+    }
+
+    private static List<Scenario.Command> commands(String file, List<String> lines, int from, int to) throws ScenarioError {
+        List<Scenario.Command> out = new ArrayList<>();
+        int i = from;
+        while (i < to && !lines.get(i).startsWith("$")) {
+            String l = lines.get(i);
+            if (!l.isBlank() && !l.startsWith("#")) {
+                throw new ScenarioError(file, i + 1, "output before any command (a line '$ COMMAND' is missing)");
+            }
+            i++;
+        }
+        while (i < to) {
+            String first = lines.get(i);
+            if (!first.startsWith("$ ") || first.substring(2).isBlank()) {
+                throw new ScenarioError(file, i + 1, "empty command after '$'");
+            }
+            int cmdLine = i + 1;
+            StringBuilder text = new StringBuilder(first.substring(2));
+            i++;
+            while (i < to && (lines.get(i).startsWith("> ") || lines.get(i).equals(">"))) {
+                text.append('\n').append(lines.get(i).length() > 2 ? lines.get(i).substring(2) : "");
+                i++;
+            }
+            int expectedLine = i + 1;
+            List<String> expected = new ArrayList<>();
+            while (i < to && !lines.get(i).startsWith("$")) {
+                expected.add(lines.get(i));
+                i++;
+            }
+            int status = 0;
+            if (!expected.isEmpty() && expected.getLast().matches("\\[[0-9]+]")) {
+                status = Integer.parseInt(expected.getLast().substring(1, expected.getLast().length() - 1));
+                expected.removeLast();
+            }
+            out.add(new Scenario.Command(text.toString(), cmdLine, expectedLine, List.copyOf(expected), status));
+        }
+        return out;
+    }
+}

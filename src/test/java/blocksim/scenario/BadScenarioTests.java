@@ -1,0 +1,141 @@
+package blocksim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import blocksim.SimKernelProvider;
+import blocksim.cli.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad scenario files get a message with file and line, never a stack trace. */
+class BadScenarioTests {
+
+    @TempDir
+    Path dir;
+
+    private String error(String name, String text) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        ScenarioError e = assertThrows(ScenarioError.class, () -> ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null)));
+        return e.getMessage().substring(dir.toString().length() + 1);
+    }
+
+    @Test
+    void anUnknownCommandNamesItsLine() throws IOException, ScenarioError {
+        assertEquals("x.md:4: unknown command 'frobnicate'",
+                error("x.md", "# t\n\n```console\n$ frobnicate /dev/sda\n```\n"));
+    }
+
+    @Test
+    void anUnclosedHereDocumentNamesTheCommandsLine() throws IOException, ScenarioError {
+        assertEquals("x.md:2: syntax error: here-document ends without its delimiter 'EOF'",
+                error("x.md", "```console\n$ sfdisk /dev/sda <<EOF\n> label: dos\n```\n"));
+    }
+
+    @Test
+    void anUnknownFrontMatterKeyNamesItsLine() throws IOException, ScenarioError {
+        assertEquals("x.md:3: unknown front-matter key 'colour' (known: title, kernel, partitions, runs-on, seed)",
+                error("x.md", "---\ntitle: t\ncolour: red\n---\n"));
+    }
+
+    @Test
+    void badFrontMatterValuesNameTheirLine() throws IOException, ScenarioError {
+        assertEquals("x.md:2: unknown kernel 'linux-5.4' (known: linux-6.18, linux-2.6.32)",
+                error("x.md", "---\nkernel: linux-5.4\n---\n"));
+        assertEquals("x.md:2: unknown partition parser 'bsd' (known: msdos, efi, none)",
+                error("y.md", "---\npartitions: [bsd]\n---\n").replace("y.md", "x.md"));
+        assertTrue(error("z.md", "---\ntitle: [unclosed\n---\n").startsWith("z.md:"));
+    }
+
+    @Test
+    void unclosedFrontMatterAndBlocksAreReported() throws IOException, ScenarioError {
+        assertEquals("x.md:1: front matter is not closed: a line '---' is missing", error("x.md", "---\ntitle: t\n"));
+        assertEquals("x.md:3: console block is not closed (a line '```' is missing)",
+                error("x.md", "text\n\n```console\n$ echo hi\n"));
+    }
+
+    @Test
+    void outputBeforeAnyCommandAndUnknownUsersAreReported() throws IOException, ScenarioError {
+        assertEquals("x.md:2: output before any command (a line '$ COMMAND' is missing)",
+                error("x.md", "```console\nhello\n$ echo hello\n```\n"));
+        assertEquals("x.md:2: unknown user 'alice' (known: root, nobody)",
+                error("x.md", "```console\n$ as alice echo hi\n```\n"));
+    }
+
+    @Test
+    void aBadRegularExpressionNamesItsLine() throws IOException, ScenarioError {
+        assertTrue(error("x.md", "```console\n$ echo hi\nh(i (re)\n```\n").startsWith("x.md:3: bad regular expression"));
+    }
+
+    @Test
+    void aCommandThatWouldRunForeverIsStoppedWithFileAndLine() throws IOException, ScenarioError {
+        Path f = dir.resolve("forever.md");
+        Files.writeString(f, "```console\n$ cat /dev/zero > /dev/null\n```\n");
+        ScenarioRunner.Result r = ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null, 10_000));
+        assertEquals(f + ":2: cat: stopped after 10000 system calls: it would never finish", r.failures().getFirst());
+    }
+
+    @Test
+    void aForegroundCommandThatCanNeverFinishIsADeadlockNotAHang() throws IOException, ScenarioError {
+        Path f = dir.resolve("sleep.md");
+        Files.writeString(f, "```console\n$ sleep infinity\ndeadlock: task 2 (sh) waits for sleep; task 3 (sleep) sleeps forever\n```\n");
+        ScenarioRunner.Result r = ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null));
+        assertTrue(r.passed(), String.valueOf(r.failures()));
+    }
+
+    @Test
+    void theCommandLinePrintsErrorsWithoutAStackTrace() throws IOException, ScenarioError {
+        Path f = dir.resolve("bad.md");
+        Files.writeString(f, "```console\n$ nosuchtool\n```\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out), new PrintWriter(err), "run", f.toString());
+        assertEquals(1, status);
+        assertEquals(f + ":2: unknown command 'nosuchtool'\n0 passed, 1 failed\n", out.toString());
+        assertEquals("", err.toString());
+        status = Main.execute(new PrintWriter(out), new PrintWriter(err), "run", dir.resolve("missing.md").toString());
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("missing.md: No such file or directory"), err.toString());
+        assertEquals(2, Main.execute(new PrintWriter(out), new PrintWriter(err), "run", "--kernel", "vm", f.toString()));
+        assertTrue(err.toString().contains("blocksim: no kernel named 'vm' (available: linux, sim)"), err.toString());
+    }
+
+    @Test
+    void aMismatchPrintsFileLineAndAUnifiedDiff() throws IOException, ScenarioError {
+        Path f = dir.resolve("m.md");
+        Files.writeString(f, "```console\n$ echo hello\nhullo\n```\n");
+        ScenarioRunner.Result r = ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null));
+        assertEquals(f + ":2: output differs for: $ echo hello\n--- " + f + " (expected)\n+++ " + f + " (actual)\n"
+                + "@@ -3,1 +3,1 @@\n-hullo\n+hello\n", r.failures().getFirst());
+    }
+
+    @Test
+    void updateRewritesTheExpectedOutputInPlace() throws IOException, ScenarioError {
+        Path f = dir.resolve("u.md");
+        Files.writeString(f, "```console\n$ echo hello\nhullo\n$ false\n$ echo same\nsame\n```\n");
+        ScenarioRunner.run(ScenarioParser.parse(f), new ScenarioRunner.Options(new SimKernelProvider(), null, true, null));
+        assertEquals("```console\n$ echo hello\nhello\n$ false\n[1]\n$ echo same\nsame\n```\n", Files.readString(f));
+        assertTrue(ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null)).passed());
+    }
+
+    @Test
+    void regularExpressionAndGlobLinesMatch() throws IOException, ScenarioError {
+        Path f = dir.resolve("re.md");
+        Files.writeString(f, "```console\n$ echo 512 bytes copied, 0.001 s\n[0-9]+ bytes copied, .* s (re)\n"
+                + "$ echo abc.def\na?c.* (glob)\n```\n");
+        assertTrue(ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null)).passed());
+    }
+}
