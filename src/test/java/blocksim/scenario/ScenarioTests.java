@@ -38,6 +38,22 @@ class ScenarioTests {
     }
 
     @TestFactory
+    Stream<DynamicTest> everyLessonMarkedForLinuxPassesOnTheLiveKernel() throws IOException {
+        blocksim.KernelProvider linux = blocksim.KernelProvider.byName("linux").orElseThrow();
+        List<Path> lessons = lessons();
+        return lessons.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            Scenario sc = ScenarioParser.parse(p);
+            org.junit.jupiter.api.Assumptions.assumeTrue(sc.runsOn().contains("linux"), p + " is for the model only");
+            org.junit.jupiter.api.Assumptions.assumeTrue(linux.available(),
+                    () -> "live-kernel scenario skipped: " + linux.unavailableReason());
+            ScenarioRunner.Result r = ScenarioRunner.run(sc, new ScenarioRunner.Options(linux, null, false, null));
+            if (!r.passed()) {
+                fail(String.join("\n", r.failures()));
+            }
+        }));
+    }
+
+    @TestFactory
     Stream<DynamicTest> everyLessonGivesTheSameOutputTwice() throws IOException {
         return lessons().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
             Scenario sc = ScenarioParser.parse(p);

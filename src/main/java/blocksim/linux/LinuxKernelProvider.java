@@ -1,0 +1,38 @@
+package blocksim.linux;
+
+import blocksim.KernelProvider;
+import blocksim.kernel.KernelConfig;
+import blocksim.kernel.Profile;
+import blocksim.kernel.Scheduler;
+import blocksim.kernel.VirtualClock;
+
+/**
+ * The machine's running kernel as the kernel named {@code linux}: available to root where
+ * /dev/loop-control exists. It is a 6.18 kernel, so only scenarios of that profile can run on it.
+ */
+public final class LinuxKernelProvider implements KernelProvider {
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    @Override
+    public boolean available() {
+        return LinuxKernel.unavailableReason() == null;
+    }
+
+    @Override
+    public String unavailableReason() {
+        String r = LinuxKernel.unavailableReason();
+        return r == null ? "" : r;
+    }
+
+    @Override
+    public Booted boot(Profile profile, KernelConfig config, long seed) {
+        if (profile != Profile.LINUX_6_18) {
+            throw new IllegalArgumentException("the live kernel is " + Profile.LINUX_6_18 + ", not " + profile);
+        }
+        return new Booted(LinuxKernel.start(), new Scheduler(new VirtualClock(), seed));
+    }
+}
