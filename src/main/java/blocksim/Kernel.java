@@ -80,6 +80,21 @@ public interface Kernel extends AutoCloseable {
     /** Detaches a disk ({@code disk remove}): 0, or ENXIO, EBUSY. */
     SysResult diskRemove(String name);
 
+    /**
+     * {@code init_module}: loads a model module ({@code blkdev_wait_scan}, a block driver such as
+     * {@code sd_mod} with {@code scan_delay=MIN-MAX}). 0, or ENOENT, EEXIST, EINVAL.
+     */
+    SysResult insmod(Task task, String module, List<String> params);
+
+    /** {@code delete_module}: 0, or ENOENT (not loaded), EBUSY (in use). */
+    SysResult rmmod(Task task, String module);
+
+    /**
+     * What {@code udevadm settle} waits for: until no partition scan is in progress, or until
+     * {@code timeoutNanos} have passed (then ETIME).
+     */
+    SysResult udevSettle(Task task, long timeoutNanos);
+
     /** The kernel log since boot, as {@code dmesg} prints it. */
     String dmesg();
 

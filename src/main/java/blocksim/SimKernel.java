@@ -25,6 +25,7 @@ import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -103,7 +104,7 @@ public final class SimKernel implements Kernel {
         this.profile = profile;
         this.config = config;
         this.scheduler = new Scheduler(clock, seed);
-        this.genhd = new Genhd(profile, config, printk, clock);
+        this.genhd = new Genhd(profile, config, printk, clock, scheduler, name -> spawn(name, Credentials.ROOT));
         this.fops = new Fops(genhd);
         this.kthreadd = new Task(1, "kthreadd", Credentials.ROOT);
         BlockFs blockFs = new BlockFs(genhd);
@@ -521,6 +522,32 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult diskRemove(String name) {
         return SysResult.ofKernel(drivers.detach(name, kthreadd));
+    }
+
+    @Override
+    public SysResult insmod(Task task, String module, List<String> params) {
+        return SysResult.ofKernel(drivers.insmod(module, params, task));
+    }
+
+    @Override
+    public SysResult rmmod(Task task, String module) {
+        return SysResult.ofKernel(drivers.rmmod(module));
+    }
+
+    /**
+     * Polls the rescan list every 10 ms of virtual time, as udevadm polls udevd's queue, until it
+     * is empty or the timeout passes.
+     */
+    @Override
+    public SysResult udevSettle(Task task, long timeoutNanos) {
+        long deadline = clock.nanos() + timeoutNanos;
+        while (!genhd.rescanning().isEmpty()) {
+            if (clock.nanos() >= deadline) {
+                return SysResult.fail(Errno.ETIME);
+            }
+            scheduler.sleep(10_000_000L);
+        }
+        return SysResult.ok();
     }
 
     @Override

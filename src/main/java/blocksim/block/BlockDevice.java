@@ -47,7 +47,7 @@ public final class BlockDevice {
         this.bdStartSect = startSect;
         this.nrSects = nrSects;
         this.blockSize = disk.logicalBlockSize;
-        this.bdMutex = new Mutex("bd_mutex of " + name(disk, partno));
+        this.bdMutex = disk.genhd.newMutex("bd_mutex of " + name(disk, partno));
     }
 
     /** {@code disk_name()} / {@code %pg}: {@code sda}, {@code sda1}, {@code loop0p1}. */

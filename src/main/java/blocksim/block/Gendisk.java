@@ -67,6 +67,9 @@ public final class Gendisk {
     int readAheadSectors = 256;
     /** {@code queue_max_sectors()}: 2560 (1280 KiB) as on the live kernel's loop devices. */
     int maxSectors = 2560;
+    /** How long the first scan of this disk takes: a delay drawn between these (nanoseconds). */
+    long scanDelayMin;
+    long scanDelayMax;
     /** 6.18 {@code disk->diskseq}: a number no other disk of this boot had. */
     long diskseq;
     /** Driver-private data (a loop device's state, say). */
@@ -82,7 +85,7 @@ public final class Gendisk {
         this.diskName = diskName;
         this.flags = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
         this.part0 = new BlockDevice(this, 0, DevT.mkdev(major, firstMinor), 0, 0);
-        this.openMutex = new Mutex("open_mutex of " + diskName);
+        this.openMutex = genhd.newMutex("open_mutex of " + diskName);
     }
 
     /**
@@ -167,6 +170,12 @@ public final class Gendisk {
     /** Sets the read-ahead in sectors (a driver's queue setup, or BLKRASET). */
     public void setReadAheadSectors(int sectors) {
         this.readAheadSectors = sectors;
+    }
+
+    /** Makes the disk's first partition scan take between {@code min} and {@code max} nanoseconds. */
+    public void setScanDelay(long min, long max) {
+        this.scanDelayMin = min;
+        this.scanDelayMax = max;
     }
 
     public long diskseq() {

@@ -5,6 +5,8 @@ import blocksim.kernel.Errno;
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Profile;
+import blocksim.kernel.Scheduler;
+import blocksim.kernel.Mutex;
 import blocksim.kernel.Task;
 import blocksim.kernel.VirtualClock;
 import java.util.ArrayList;
@@ -33,6 +35,15 @@ public final class Genhd {
     final KernelConfig config;
     final Printk printk;
     final VirtualClock clock;
+    /** Runs kernel threads (asynchronous scans) and lets mutexes park; null outside a scheduler. */
+    final Scheduler scheduler;
+    /** Creates the task a kernel thread runs as, such as {@code scan sda}. */
+    private final java.util.function.Function<String, Task> kthreads;
+    /**
+     * Block devices whose partitions are being scanned now: the list of the seed's patch
+     * ({@code rescan_bdevs}), which {@link #rescanWait} drains.
+     */
+    private final java.util.LinkedHashSet<BlockDevice> rescanList = new java.util.LinkedHashSet<>();
     final Bdev bdev;
     final PartitionsCore partitions;
     final BlockIoctl ioctl;
@@ -45,11 +56,14 @@ public final class Genhd {
     /** 6.18 {@code diskseq}: the last sequence number handed out. */
     private long diskseq;
 
-    public Genhd(Profile profile, KernelConfig config, Printk printk, VirtualClock clock) {
+    public Genhd(Profile profile, KernelConfig config, Printk printk, VirtualClock clock, Scheduler scheduler,
+                 java.util.function.Function<String, Task> kthreads) {
         this.profile = profile;
         this.config = config;
         this.printk = printk;
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.kthreads = kthreads;
         this.bdev = new Bdev(this);
         this.partitions = new PartitionsCore(this);
         this.ioctl = new BlockIoctl(this);
@@ -141,6 +155,16 @@ public final class Genhd {
         if (disk.capacity() == 0) {
             return;
         }
+        if (disk.scanDelayMax > 0 && scheduler != null) {
+            // A slow disk: its first scan runs in a kernel thread, as drivers probe asynchronously.
+            Task kthread = kthreads.apply("scan " + disk.diskName);
+            scheduler.spawn(kthread, kthread.comm(), () -> firstScan(disk, kthread));
+            return;
+        }
+        firstScan(disk, task);
+    }
+
+    private void firstScan(Gendisk disk, Task task) {
         if (profile.modern()) {
             if (disk.hasPartscan()) {
                 disk.setState(Gendisk.State.NEED_PART_SCAN, true);
@@ -169,6 +193,56 @@ public final class Genhd {
         }
         extMinors.removeAll(disk.deferredExtMinors);
         disk.deferredExtMinors.clear();
+    }
+
+    /** A mutex of this kernel: it parks waiting tasks on the scheduler. */
+    Mutex newMutex(String name) {
+        return new Mutex(name, scheduler);
+    }
+
+    /** The block devices being scanned now, oldest first. */
+    public java.util.List<BlockDevice> rescanning() {
+        return java.util.List.copyOf(rescanList);
+    }
+
+    void rescanStart(BlockDevice bdev) {
+        rescanList.add(bdev);
+    }
+
+    void rescanDone(BlockDevice bdev) {
+        rescanList.remove(bdev);
+    }
+
+    /**
+     * The seed's {@code rescan_partitions_wait}: while a device is on the rescan list, take and drop
+     * the mutex its scan holds (the whole disk's {@code bd_mutex} in 2.6.32, {@code open_mutex} in
+     * 6.18), which blocks until that scan is done; until the list is empty.
+     */
+    public void rescanWait(Task task) {
+        while (!rescanList.isEmpty()) {
+            BlockDevice bd = rescanList.iterator().next();
+            Mutex m = profile.modern() ? bd.bdDisk.openMutex : bd.bdMutex;
+            m.lock(task);
+            m.unlock(task);
+        }
+        if (!rescanList.isEmpty()) {
+            throw new IllegalStateException("rescan_partitions_wait returned with " + rescanList + " still scanning");
+        }
+    }
+
+    /**
+     * The slow part of a scan: reading the table from a disk under load takes the delay drawn for
+     * its first scan (from the seed, between the disk's minimum and maximum), once.
+     */
+    void scanIo(Gendisk disk) {
+        if (disk.scanDelayMax <= 0 || scheduler == null || scheduler.current() == null) {
+            return;
+        }
+        long min = disk.scanDelayMin;
+        long max = disk.scanDelayMax;
+        disk.scanDelayMin = 0;
+        disk.scanDelayMax = 0;
+        scheduler.sleep(min == max ? max : scheduler.draw(min, max));
     }
 
     /** The registered disks, in registration order. */

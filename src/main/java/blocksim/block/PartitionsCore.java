@@ -225,17 +225,23 @@ public final class PartitionsCore {
         if (disk.openPartitions != 0) {
             return -Errno.EBUSY.number();
         }
-        for (BlockDevice part : disk.partitions()) {
-            dropPartition(part);
+        genhd.rescanStart(disk.part0);
+        try {
+            for (BlockDevice part : disk.partitions()) {
+                dropPartition(part);
+            }
+            disk.setState(Gendisk.State.NEED_PART_SCAN, false);
+            if (invalidate) {
+                disk.clearMedium();
+            }
+            if (disk.capacity() != 0) {
+                genhd.scanIo(disk);
+                return blkAddPartitions(disk);
+            }
+            return 0;
+        } finally {
+            genhd.rescanDone(disk.part0);
         }
-        disk.setState(Gendisk.State.NEED_PART_SCAN, false);
-        if (invalidate) {
-            disk.clearMedium();
-        }
-        if (disk.capacity() != 0) {
-            return blkAddPartitions(disk);
-        }
-        return 0;
     }
 
     /**
@@ -315,6 +321,16 @@ public final class PartitionsCore {
         if (bdev.bdPartCount != 0) {
             return -Errno.EBUSY.number();
         }
+        genhd.rescanStart(bdev);
+        try {
+            return rescanListed(disk, bdev);
+        } finally {
+            genhd.rescanDone(bdev);
+        }
+    }
+
+    /** The body of 2.6.32 rescan_partitions, run while the disk is on the rescan list. */
+    private int rescanListed(Gendisk disk, BlockDevice bdev) {
         int res = invalidatePartition(disk);
         if (res != 0) {
             return res;
@@ -326,6 +342,7 @@ public final class PartitionsCore {
         if (disk.capacity() == 0) {
             return 0;
         }
+        genhd.scanIo(disk);
         CheckPartition.Result r = checker.check(sectorSource(disk), disk.maxParts(), genhd.printk);
         if (r.state() == null) {
             return r.error() != 0 ? -Errno.EIO.number() : 0;

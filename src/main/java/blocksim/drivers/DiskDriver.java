@@ -21,7 +21,17 @@ interface DiskDriver {
      * Attaches a disk; returns it, or throws {@link IllegalArgumentException} with a user-facing
      * message when the name or size cannot be used.
      */
-    Gendisk attach(Genhd genhd, DiskSpec spec, Task task);
+    default Gendisk attach(Genhd genhd, DiskSpec spec, Task task) {
+        return probe(genhd, spec, new DiskStore(spec.sizeBytes()), task);
+    }
+
+    /** The driver's probe: a gendisk for {@code spec} with this medium, registered. */
+    Gendisk probe(Genhd genhd, DiskSpec spec, DiskStore medium, Task task);
+
+    /** The module that holds the driver ({@code sd_mod}), or null for one that cannot be unloaded. */
+    default String module() {
+        return null;
+    }
 
     /** Detaches a disk this driver attached ({@code del_gendisk}). Returns 0 or a negative errno. */
     default int detach(Genhd genhd, Gendisk disk, Task task) {
@@ -34,7 +44,13 @@ interface DiskDriver {
      * {@code set_disk_ro} for a read-only disk, then {@code add_disk}.
      */
     static Gendisk register(Genhd genhd, Gendisk disk, DiskSpec spec, Task task) {
-        disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
+        return register(genhd, disk, spec, new DiskStore(spec.sizeBytes()), task);
+    }
+
+    /** The same with a medium that already holds data (a disk seen again after its driver reloads). */
+    static Gendisk register(Genhd genhd, Gendisk disk, DiskSpec spec, DiskStore medium, Task task) {
+        disk.setMedium(spec.sectorSize(), medium);
+        disk.setScanDelay(spec.scanDelayMin(), spec.scanDelayMax());
         if (spec.readOnly()) {
             disk.setDiskRo(true);
         }

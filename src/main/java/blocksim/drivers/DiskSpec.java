@@ -14,10 +14,21 @@ import java.util.Objects;
  * @param readOnly    attach read-only ({@code set_disk_ro}, {@code LO_FLAGS_READ_ONLY})
  * @param partscan    whether the kernel scans partitions (loop devices in 6.18; the others always
  *                    can, and 2.6.32 loop follows the module's {@code max_part})
+ * @param scanDelayMin the shortest time the first partition scan takes (nanoseconds)
+ * @param scanDelayMax the longest; the time is drawn from the seed in between
  */
-public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan) {
+public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan,
+                       long scanDelayMin, long scanDelayMax) {
+
+    /** A disk whose first scan is immediate. */
+    public DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan) {
+        this(name, sizeBytes, sectorSize, readOnly, partscan, 0, 0);
+    }
 
     public DiskSpec {
+        if (scanDelayMin < 0 || scanDelayMax < scanDelayMin) {
+            throw new IllegalArgumentException("bad scan delay " + scanDelayMin + "-" + scanDelayMax);
+        }
         Objects.requireNonNull(name, "name");
         if (sectorSize != 512 && sectorSize != 4096) {
             throw new IllegalArgumentException("sector size must be 512 or 4096, not " + sectorSize);
@@ -30,6 +41,14 @@ public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean read
     /** A read-write disk with 512-byte sectors and partition scanning. */
     public static DiskSpec of(String name, long sizeBytes) {
         return new DiskSpec(name, sizeBytes, 512, false, true);
+    }
+
+    /**
+     * The first partition scan takes between {@code min} and {@code max} nanoseconds, drawn from the
+     * run's seed (a slow disk under load); it runs in a kernel thread, as drivers probe asynchronously.
+     */
+    public DiskSpec withScanDelay(long min, long max) {
+        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, partscan, min, max);
     }
 
     public DiskSpec withSectorSize(int size) {

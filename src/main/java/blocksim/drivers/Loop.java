@@ -100,6 +100,11 @@ final class Loop implements DiskDriver, BlockDriver {
      * {@code max_part > 0}, errors ignored).
      */
     @Override
+    public Gendisk probe(Genhd genhd, DiskSpec spec, DiskStore medium, Task task) {
+        return attach(genhd, spec, task);
+    }
+
+    @Override
     public Gendisk attach(Genhd genhd, DiskSpec spec, Task task) {
         int n = Integer.parseInt(spec.name().substring(4));
         Gendisk disk = devices.get(n);

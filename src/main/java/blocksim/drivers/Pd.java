@@ -1,6 +1,7 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
+import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Errno;
@@ -29,6 +30,11 @@ final class Pd implements DiskDriver, BlockDriver {
     }
 
     @Override
+    public String module() {
+        return "pd";
+    }
+
+    @Override
     public boolean owns(String name) {
         return name.length() == 3 && name.startsWith("pd") && name.charAt(2) >= 'a' && name.charAt(2) < 'a' + PD_UNITS;
     }
@@ -39,7 +45,7 @@ final class Pd implements DiskDriver, BlockDriver {
     }
 
     @Override
-    public Gendisk attach(Genhd genhd, DiskSpec spec, Task task) {
+    public Gendisk probe(Genhd genhd, DiskSpec spec, DiskStore medium, Task task) {
         if (major == 0) {
             int m = genhd.registerBlkdev(0, "pd");
             if (m < 0) {
@@ -50,6 +56,6 @@ final class Pd implements DiskDriver, BlockDriver {
         int unit = spec.name().charAt(2) - 'a';
         Gendisk disk = genhd.allocDisk(this, major, unit << PD_SHIFT, 1 << PD_SHIFT, spec.name(),
                 EnumSet.noneOf(Gendisk.Flag.class));
-        return DiskDriver.register(genhd, disk, spec, task);
+        return DiskDriver.register(genhd, disk, spec, medium, task);
     }
 }

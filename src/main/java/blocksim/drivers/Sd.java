@@ -1,6 +1,7 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
+import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Task;
@@ -39,6 +40,11 @@ final class Sd implements DiskDriver, BlockDriver {
     }
 
     @Override
+    public String module() {
+        return "sd_mod";
+    }
+
+    @Override
     public boolean owns(String name) {
         return name.startsWith("sd") && DiskNames.letterIndex(name.substring(2)) >= 0;
     }
@@ -53,13 +59,13 @@ final class Sd implements DiskDriver, BlockDriver {
      * and first minor {@code ((index & 0xf) << 4) | (index & 0xfff00)}.
      */
     @Override
-    public Gendisk attach(Genhd genhd, DiskSpec spec, Task task) {
+    public Gendisk probe(Genhd genhd, DiskSpec spec, DiskStore medium, Task task) {
         int index = DiskNames.letterIndex(spec.name().substring(2));
         int major = sdMajor((index & 0xf0) >> 4);
         int firstMinor = ((index & 0xf) << 4) | (index & 0xfff00);
         Set<Gendisk.Flag> flags = genhd.profile().modern() ? EnumSet.noneOf(Gendisk.Flag.class)
                 : EnumSet.of(Gendisk.Flag.EXT_DEVT);
         Gendisk disk = genhd.allocDisk(this, major, firstMinor, SD_MINORS, spec.name(), flags);
-        return DiskDriver.register(genhd, disk, spec, task);
+        return DiskDriver.register(genhd, disk, spec, medium, task);
     }
 }

@@ -1,6 +1,7 @@
 package blocksim.drivers;
 
 import blocksim.block.BlockDriver;
+import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.kernel.Task;
@@ -27,6 +28,11 @@ final class VirtioBlk implements DiskDriver, BlockDriver {
     }
 
     @Override
+    public String module() {
+        return "virtio_blk";
+    }
+
+    @Override
     public boolean owns(String name) {
         return name.startsWith("vd") && DiskNames.letterIndex(name.substring(2)) >= 0;
     }
@@ -37,10 +43,10 @@ final class VirtioBlk implements DiskDriver, BlockDriver {
     }
 
     @Override
-    public Gendisk attach(Genhd genhd, DiskSpec spec, Task task) {
+    public Gendisk probe(Genhd genhd, DiskSpec spec, DiskStore medium, Task task) {
         int index = DiskNames.letterIndex(spec.name().substring(2));
         Gendisk disk = genhd.allocDisk(this, major, index << PART_BITS, 1 << PART_BITS, spec.name(),
                 EnumSet.noneOf(Gendisk.Flag.class));
-        return DiskDriver.register(genhd, disk, spec, task);
+        return DiskDriver.register(genhd, disk, spec, medium, task);
     }
 }

@@ -1,18 +1,28 @@
 package blocksim.kernel;
 
+import java.util.ArrayDeque;
+
 /**
  * A kernel mutex that knows its owner ({@code struct mutex}), so that code which assumes a lock is
- * held can assert it ({@code lockdep_assert_held}). Model code runs one task at a time; a lock
- * attempt on a mutex another task holds is a trylock failure or, for {@link #lock}, a bug in the
- * caller until the scheduler parks tasks on wait queues.
+ * held can assert it ({@code lockdep_assert_held}). A task that finds it held parks on it until the
+ * owner unlocks (FIFO), through the {@link Scheduler}; the wait shows in {@code jobs} as "blocked"
+ * and, if nothing will ever unlock it, in the deadlock report as {@code waits for NAME held by OWNER}.
  */
 public final class Mutex {
 
     private final String name;
+    private final Scheduler scheduler;
+    private final ArrayDeque<Scheduler.KThread> waiters = new ArrayDeque<>();
     private Object owner;
 
+    /** A mutex outside any scheduler: it can only be taken when free. */
     public Mutex(String name) {
+        this(name, null);
+    }
+
+    public Mutex(String name, Scheduler scheduler) {
         this.name = name;
+        this.scheduler = scheduler;
     }
 
     public String name() {
@@ -28,19 +38,34 @@ public final class Mutex {
         return true;
     }
 
-    /** {@code mutex_lock}. */
+    /** {@code mutex_lock}: waits, parked, while another task holds it. */
     public void lock(Object who) {
-        if (!tryLock(who)) {
-            throw new IllegalStateException(name + " is held by " + owner + "; " + who + " would sleep");
+        while (!tryLock(who)) {
+            if (owner == who) {
+                throw new IllegalStateException(name + " locked twice by " + who);
+            }
+            if (scheduler == null || scheduler.current() == null) {
+                throw new IllegalStateException(name + " is held by " + owner + "; " + who + " cannot sleep here");
+            }
+            waiters.add(scheduler.current());
+            scheduler.park("waits for " + name + " held by " + describe(owner));
         }
     }
 
-    /** {@code mutex_unlock}: only the owner may unlock. */
+    private static String describe(Object owner) {
+        return owner instanceof Task t ? "task " + t.pid() + " (" + t.comm() + ")" : String.valueOf(owner);
+    }
+
+    /** {@code mutex_unlock}: only the owner may unlock; the first waiter is woken. */
     public void unlock(Object who) {
         if (owner != who) {
             throw new IllegalStateException(name + " unlocked by " + who + " but held by " + owner);
         }
         owner = null;
+        Scheduler.KThread next = waiters.poll();
+        if (next != null) {
+            scheduler.unpark(next);
+        }
     }
 
     public boolean isLocked() {

@@ -98,11 +98,28 @@ public final class Scheduler {
     private final Semaphore back = new Semaphore(0);
     private KThread current;
     private long nextSeq;
+    private java.util.function.Consumer<String> trace;
+
+    /** Where to report tasks that park or sleep ({@code --trace}); null for nowhere. */
+    public void setTrace(java.util.function.Consumer<String> trace) {
+        this.trace = trace;
+    }
+
+    private void traceWait(KThread t) {
+        if (trace != null) {
+            trace.accept(t.task.comm() + ": [task " + t.task.pid() + " " + t.waitingFor + "]");
+        }
+    }
 
     public Scheduler(VirtualClock clock, long seed) {
         this.clock = clock;
         this.seed = seed;
         this.random = new Random(seed);
+    }
+
+    /** A value in [min, max] drawn from the seeded source (load models: how long a slow disk takes). */
+    public long draw(long min, long max) {
+        return min + (long) (random.nextDouble() * (max - min + 1));
     }
 
     /** The seed every choice of this scheduler derives from. */
@@ -224,6 +241,7 @@ public final class Scheduler {
         t.state = State.SLEEPING;
         t.wakeAt = nanos == FOREVER ? FOREVER : Math.addExact(clock.nanos(), nanos);
         t.waitingFor = nanos == FOREVER ? "sleeps forever" : "sleeps until t=" + formatTime(t.wakeAt);
+        traceWait(t);
         sleepers.add(t);
         yieldCpu(t);
         t.waitingFor = null;
@@ -239,6 +257,7 @@ public final class Scheduler {
         KThread t = self();
         t.state = State.PARKED;
         t.waitingFor = why;
+        traceWait(t);
         yieldCpu(t);
         t.waitingFor = null;
     }

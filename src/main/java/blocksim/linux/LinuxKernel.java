@@ -708,6 +708,23 @@ public final class LinuxKernel implements Kernel {
         Libc.unlink(d.image());
     }
 
+    /** Model modules do not exist on the live kernel; loading kernel modules is not the run's to do. */
+    @Override
+    public SysResult insmod(Task task, String module, List<String> params) {
+        return SysResult.fail(Errno.ENOENT);
+    }
+
+    @Override
+    public SysResult rmmod(Task task, String module) {
+        return SysResult.fail(Errno.ENOENT);
+    }
+
+    /** Partition scans on the live kernel finish inside BLKRRPART and add_disk; nothing to wait for. */
+    @Override
+    public SysResult udevSettle(Task task, long timeoutNanos) {
+        return SysResult.ok();
+    }
+
     @Override
     public String dmesg() {
         StringBuilder sb = new StringBuilder();

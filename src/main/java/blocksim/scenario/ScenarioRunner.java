@@ -88,6 +88,7 @@ public final class ScenarioRunner {
         String file = sc.path().toString();
         KernelProvider.Booted booted = o.kernel().boot(sc.profile(), sc.config(), seed);
         TracingKernel kernel = new TracingKernel(booted.kernel(), o.trace(), o.callBudget());
+        booted.scheduler().setTrace(o.trace());
         Io.Terminal terminal = new Io.Terminal();
         Shell shell = new Shell(kernel, booted.scheduler(), Tools.standard(), terminal);
         List<String> failures = new ArrayList<>();

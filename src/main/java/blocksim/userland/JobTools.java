@@ -1,7 +1,6 @@
 package blocksim.userland;
 
 import blocksim.kernel.Scheduler;
-import java.math.BigDecimal;
 import java.util.List;
 
 /** The shell builtins that act on jobs ({@code jobs}, {@code wait}, {@code kill}) and {@code sleep}. */
@@ -86,27 +85,6 @@ public final class JobTools {
 
     /** Nanoseconds for a sleep operand, {@link Scheduler#FOREVER} for infinity, -1 if invalid. */
     public static long parseDuration(String a) {
-        if (a.equals("infinity") || a.equals("inf")) {
-            return Scheduler.FOREVER;
-        }
-        String num = a;
-        long unit = 1_000_000_000L;
-        if (a.endsWith("ms")) {
-            num = a.substring(0, a.length() - 2);
-            unit = 1_000_000L;
-        } else if (!a.isEmpty() && "smhd".indexOf(a.charAt(a.length() - 1)) >= 0) {
-            num = a.substring(0, a.length() - 1);
-            unit = switch (a.charAt(a.length() - 1)) {
-                case 'm' -> 60_000_000_000L;
-                case 'h' -> 3_600_000_000_000L;
-                case 'd' -> 86_400_000_000_000L;
-                default -> 1_000_000_000L;
-            };
-        }
-        if (!num.matches("[0-9]*\\.?[0-9]+|[0-9]+\\.")) {
-            return -1;
-        }
-        BigDecimal nanos = new BigDecimal(num).multiply(BigDecimal.valueOf(unit));
-        return nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0 ? Scheduler.FOREVER : nanos.longValue();
+        return blocksim.kernel.Durations.parse(a);
     }
 }

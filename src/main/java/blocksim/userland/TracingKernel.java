@@ -210,6 +210,25 @@ public final class TracingKernel implements Kernel {
     }
 
     @Override
+    public SysResult insmod(Task task, String module, java.util.List<String> params) {
+        count();
+        return log(task, "init_module(\"" + module + "\", \"" + String.join(" ", params) + "\")",
+                kernel.insmod(task, module, params));
+    }
+
+    @Override
+    public SysResult rmmod(Task task, String module) {
+        count();
+        return log(task, "delete_module(\"" + module + "\")", kernel.rmmod(task, module));
+    }
+
+    @Override
+    public SysResult udevSettle(Task task, long timeoutNanos) {
+        count();
+        return log(task, "settle(" + timeoutNanos / 1_000_000 + " ms)", kernel.udevSettle(task, timeoutNanos));
+    }
+
+    @Override
     public String dmesg() {
         return kernel.dmesg();
     }
