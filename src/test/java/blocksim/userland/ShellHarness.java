@@ -17,7 +17,11 @@ public final class ShellHarness implements AutoCloseable {
     private final Shell shell;
 
     public ShellHarness(Profile profile, KernelConfig config) {
-        kernel = SimKernel.boot(profile, config, 1);
+        this(profile, config, 1);
+    }
+
+    public ShellHarness(Profile profile, KernelConfig config, long seed) {
+        kernel = SimKernel.boot(profile, config, seed);
         shell = new Shell(new TracingKernel(kernel, null, 1_000_000), kernel.scheduler(), Tools.standard(), terminal);
     }
 

@@ -63,7 +63,8 @@ public final class DiskTool {
     }
 
     private static int usage(Proc p) {
-        p.err().println("Usage: disk add NAME SIZE [--sector-size 512|4096] [--ro] [--no-partscan]");
+        p.err().println("Usage: disk add NAME SIZE [--sector-size 512|4096] [--scan-delay DURATION|MIN-MAX] [--ro]"
+                + " [--no-partscan]");
         p.err().println("       disk remove NAME");
         return 2;
     }
@@ -79,12 +80,21 @@ public final class DiskTool {
             return 2;
         }
         int sectorSize = 512;
+        long[] delay = {0, 0};
         boolean ro = false;
         boolean partscan = true;
         for (int i = 2; i < a.size(); i++) {
             switch (a.get(i)) {
                 case "--ro" -> ro = true;
                 case "--no-partscan" -> partscan = false;
+                case "--scan-delay" -> {
+                    delay = i + 1 < a.size() ? blocksim.kernel.Durations.parseRange(a.get(i + 1)) : null;
+                    if (delay == null) {
+                        p.error("--scan-delay takes a duration (50ms, 2s) or a range (0-3s)");
+                        return 2;
+                    }
+                    i++;
+                }
                 case "--sector-size" -> {
                     if (i + 1 >= a.size() || !(a.get(i + 1).equals("512") || a.get(i + 1).equals("4096"))) {
                         p.error("--sector-size takes 512 or 4096");
@@ -103,7 +113,7 @@ public final class DiskTool {
             return 2;
         }
         try {
-            p.kernel().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan));
+            p.kernel().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan, delay[0], delay[1]));
         } catch (IllegalArgumentException e) {
             p.err().println(e.getMessage());
             return 1;

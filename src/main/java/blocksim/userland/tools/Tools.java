@@ -43,6 +43,12 @@ public final class Tools {
         t.put("partx", Partx::run);
         t.put("sfdisk", Sfdisk::run);
         t.put("disk", DiskTool::run);
+        t.put("insmod", ModuleTools::insmod);
+        t.put("rmmod", ModuleTools::rmmod);
+        t.put("udevadm", ModuleTools::udevadm);
+        t.put("pvcreate", Lvm::pvcreate);
+        t.put("vgcreate", Lvm::vgcreate);
+        t.put("vgscan", Lvm::vgscan);
         return Collections.unmodifiableMap(t);
     }
 }
