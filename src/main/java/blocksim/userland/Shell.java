@@ -31,7 +31,7 @@ public final class Shell {
         final String text;
         final Io.Terminal output = new Io.Terminal();
         final List<Scheduler.KThread> threads = new ArrayList<>();
-        final List<Scheduler.KThread> waiters = new ArrayList<>();
+        final blocksim.kernel.Completion finished;
         Scheduler.KThread interpreter;
         int status;
         boolean done;
@@ -40,15 +40,13 @@ public final class Shell {
         Job(int id, String text) {
             this.id = id;
             this.text = text;
+            this.finished = new blocksim.kernel.Completion(scheduler, "job " + id + " (" + text + ")");
         }
 
         void finish(int st) {
             status = killed ? 143 : st;
             done = true;
-            for (Scheduler.KThread w : waiters) {
-                scheduler.unpark(w);
-            }
-            waiters.clear();
+            finished.completeAll();
         }
 
         /** {@code blocked}, {@code sleeping}, {@code running}, {@code done} or {@code exit K}. */
@@ -330,10 +328,7 @@ public final class Shell {
         }
         int status = 0;
         for (Job job : targets) {
-            while (!job.done) {
-                job.waiters.add(scheduler.current());
-                scheduler.park("waits for job " + job.id + " (" + job.text + ")");
-            }
+            job.finished.waitFor();
             out.flush();
             job.output.drainTo(new Io.Output() {
                 @Override
@@ -357,10 +352,7 @@ public final class Shell {
         }
         if (!job.done) {
             killJob(job);
-            while (!job.done) {
-                job.waiters.add(scheduler.current());
-                scheduler.park("waits for job " + job.id + " to die");
-            }
+            job.finished.waitFor();
         }
         return true;
     }
