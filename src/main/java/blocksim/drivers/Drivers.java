@@ -1,6 +1,5 @@
 package blocksim.drivers;
 
-import blocksim.block.BlockDevice;
 import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
@@ -160,7 +159,4 @@ public final class Drivers {
         return String.join("; ", drivers.stream().map(DiskDriver::names).toList());
     }
 
-    static boolean open(BlockDevice b) {
-        return b.openers() > 0;
-    }
 }

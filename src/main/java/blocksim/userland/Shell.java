@@ -1,7 +1,6 @@
 package blocksim.userland;
 
 import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
 import blocksim.kernel.Scheduler;
 import blocksim.kernel.SysResult;
 import blocksim.kernel.Task;
@@ -362,11 +361,5 @@ public final class Shell {
         return jobs.keySet();
     }
 
-    static String strerror(SysResult r) {
-        return r.errno() == null ? "" : r.errno().strerror();
-    }
 
-    static String strerror(Errno e) {
-        return e.strerror();
-    }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 
 import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;
 import blocksim.kernel.Profile;
 import blocksim.kernel.SysResult;
@@ -346,7 +345,4 @@ class BlkpgProperties {
         }
     }
 
-    static Credentials unused() {
-        return Credentials.ROOT;
-    }
 }

@@ -318,7 +318,4 @@ class BlkpgTests {
         }
     }
 
-    static SysResult unused(Errno e) {
-        return SysResult.fail(e);
-    }
 }

@@ -1,6 +1,5 @@
 package blocksim.userland.tools;
 
-import blocksim.Kernel;
 import blocksim.kernel.Profile;
 import blocksim.kernel.SysResult;
 import blocksim.uapi.OpenFlags;
@@ -289,7 +288,4 @@ public final class Lvm {
         return 0;
     }
 
-    static Kernel unused() {
-        return null;
-    }
 }
