@@ -203,12 +203,6 @@ final class Loop implements DiskDriver, BlockDriver {
         }
     }
 
-    /** {@code lo_open}: opening a device being torn down is ENXIO (6.18 {@code Lo_rundown}). */
-    @Override
-    public int open(Gendisk disk, boolean write) {
-        return 0;
-    }
-
     /** {@code lo_ioctl}: commands the loop driver does not know are EINVAL in both eras. */
     @Override
     public int ioctl(BlockDevice bdev, boolean write, long cmd, IoctlArg arg) {

@@ -639,8 +639,7 @@ public final class Partx {
 
     private int delParts(int fd, String device, int[] devno, int lower, int upper) {
         int rc = 0;
-        int errfirst = 0;
-        int errlast = 0;
+        FailedRange errors = new FailedRange("deleting", device);
         if (lower == 0) {
             lower = 1;
         }
@@ -677,26 +676,44 @@ public final class Partx {
             if (verbose) {
                 warn(device + ": deleting partition #" + i + " failed", r.errno());
             }
-            if (errfirst == 0) {
-                errlast = errfirst = i;
-            } else if (errlast + 1 == i) {
-                errlast++;
-            } else {
-                rangeWarn("deleting", device, errfirst, errlast);
-                errlast = errfirst = i;
-            }
+            errors.failed(i);
         }
-        if (errfirst != 0) {
-            rangeWarn("deleting", device, errfirst, errlast);
-        }
+        errors.finish();
         return rc;
     }
 
-    private void rangeWarn(String what, String device, int first, int last) {
-        if (first == last) {
-            warnx(device + ": error " + what + " partition " + first);
-        } else {
-            warnx(device + ": error " + what + " partitions " + first + "-" + last);
+    /**
+     * partx's error report: consecutive partition numbers that failed are reported as one range
+     * ({@code error adding partitions 1-2}), a gap starts a new report.
+     */
+    private final class FailedRange {
+        private final String what;
+        private final String device;
+        private int first;
+        private int last;
+
+        FailedRange(String what, String device) {
+            this.what = what;
+            this.device = device;
+        }
+
+        void failed(int n) {
+            if (first != 0 && last + 1 != n) {
+                finish();
+            }
+            if (first == 0) {
+                first = n;
+            }
+            last = n;
+        }
+
+        void finish() {
+            if (first == 0) {
+                return;
+            }
+            warnx(device + ": error " + what + (first == last ? " partition " + first
+                    : " partitions " + first + "-" + last));
+            first = 0;
         }
     }
 
@@ -708,8 +725,7 @@ public final class Partx {
         lower = r[0];
         upper = r[1];
         int rc = 0;
-        int errfirst = 0;
-        int errlast = 0;
+        FailedRange errors = new FailedRange("adding", device);
         for (PartxProbe.Part par : tab.parts()) {
             int n = par.partno();
             if ((lower != 0 && n < lower) || (upper != 0 && n > upper)) {
@@ -727,25 +743,15 @@ public final class Partx {
             if (verbose) {
                 warn(device + ": adding partition #" + n + " failed", res.errno());
             }
-            if (errfirst == 0) {
-                errlast = errfirst = n;
-            } else if (errlast + 1 == n) {
-                errlast++;
-            } else {
-                rangeWarn("adding", device, errfirst, errlast);
-                errlast = errfirst = n;
-            }
+            errors.failed(n);
         }
-        if (errfirst != 0) {
-            rangeWarn("adding", device, errfirst, errlast);
-        }
+        errors.finish();
         return rc;
     }
 
     private int updParts(int fd, String device, int[] devno, PartxProbe.Table tab, int lower, int upper) {
         int rc = 0;
-        int errfirst = 0;
-        int errlast = 0;
+        FailedRange errors = new FailedRange("updating", device);
         int nparts = tab.parts().size();
         if (lower == 0) {
             lower = 1;
@@ -818,18 +824,9 @@ public final class Partx {
             if (verbose) {
                 warn(device + ": updating partition #" + n + " failed", err);
             }
-            if (errfirst == 0) {
-                errlast = errfirst = n;
-            } else if (errlast + 1 == n) {
-                errlast++;
-            } else {
-                rangeWarn("updating", device, errfirst, errlast);
-                errlast = errfirst = n;
-            }
+            errors.failed(n);
         }
-        if (errfirst != 0) {
-            rangeWarn("updating", device, errfirst, errlast);
-        }
+        errors.finish();
         return rc;
     }
 
