@@ -83,14 +83,15 @@ public final class BlockIoctl {
     private static int queueLimits(BlockDevice bdev, long cmd, IoctlArg arg, Task task) {
         Gendisk disk = bdev.bdDisk;
         if (cmd == Ioctl.BLKRAGET || cmd == Ioctl.BLKFRAGET) {
-            return arg instanceof IoctlArg.Null ? -Errno.EINVAL.number() : putLong(arg, disk.readAheadSectors);
+            // put_long(argp, (ra_pages * PAGE_SIZE) / 512), unsigned long arithmetic
+            return arg instanceof IoctlArg.Null ? -Errno.EINVAL.number()
+                    : putLong(arg, Long.divideUnsigned(disk.raPages * DiskStore.PAGE, 512));
         } else if (cmd == Ioctl.BLKRASET || cmd == Ioctl.BLKFRASET) {
             if (!task.capSysAdmin()) {
                 return -Errno.EACCES.number();
             }
-            if (arg instanceof LongCell c) {
-                disk.readAheadSectors = (int) Math.min(Integer.MAX_VALUE, c.get());
-            }
+            // ra_pages = (arg * 512) / PAGE_SIZE: the argument is the number itself, not a pointer
+            disk.raPages = Long.divideUnsigned(byValue(arg) * 512, DiskStore.PAGE);
             return 0;
         } else if (cmd == Ioctl.BLKSECTGET) {
             return putInt(arg, Math.min(0xffff, disk.maxSectors));
@@ -348,6 +349,19 @@ public final class BlockIoctl {
         }
         bdev.blockSize = n;
         return 0;
+    }
+
+    /**
+     * The {@code unsigned long arg} of an ioctl that takes a number, not a pointer. A pointer to
+     * the caller's memory would be read as its address, which the model does not have.
+     */
+    private static long byValue(IoctlArg arg) {
+        return switch (arg) {
+            case IoctlArg.Value v -> v.value();
+            case IoctlArg.Null n -> 0;
+            case IoctlArg.BadAddress b -> b.address();
+            default -> throw new IllegalArgumentException("this ioctl takes its argument by value, not " + arg);
+        };
     }
 
     /** {@code put_user} of an int: EFAULT when the pointer is not the caller's. */

@@ -61,10 +61,12 @@ public final class Gendisk {
     /** 6.18 {@code open_mutex} (2.6.32 uses the whole disk's {@code bd_mutex}). */
     final Mutex openMutex;
     /**
-     * The queue's read-ahead in 512-byte sectors ({@code bdi->ra_pages} scaled): 256 (128 KiB,
-     * {@code VM_READAHEAD_PAGES}) unless the driver sets more; a 6.18 loop device shows 5120.
+     * {@code bdi->ra_pages}, an unsigned long: 32 pages (128 KiB, {@code VM_READAHEAD_PAGES})
+     * unless the driver sets more; a 6.18 loop device has 640 (BLKRAGET shows 5120 sectors).
      */
-    int readAheadSectors = 256;
+    long raPages = VM_READAHEAD_PAGES;
+    /** {@code VM_READAHEAD_PAGES}: 128 KiB of 4 KiB pages. */
+    static final long VM_READAHEAD_PAGES = 32;
     /** {@code queue_max_sectors()}: 2560 (1280 KiB) as on the live kernel's loop devices. */
     int maxSectors = 2560;
     /** How long the first scan of this disk takes: a delay drawn between these (nanoseconds). */
@@ -167,9 +169,18 @@ public final class Gendisk {
         setState(State.SUPPRESS_PART_SCAN, on);
     }
 
-    /** Sets the read-ahead in sectors (a driver's queue setup, or BLKRASET). */
-    public void setReadAheadSectors(int sectors) {
-        this.readAheadSectors = sectors;
+    /** {@code queue_max_sectors()}. */
+    public int maxSectors() {
+        return maxSectors;
+    }
+
+    /**
+     * 6.18 {@code block/blk-settings.c:blk_apply_bdi_limits}, run on every queue-limits commit:
+     * the read-ahead becomes at least twice the optimal I/O size, and at least {@code
+     * VM_READAHEAD_PAGES}, but is never lowered (BLKRASET may have raised it).
+     */
+    public void applyBdiLimits(long ioOptBytes) {
+        raPages = Math.max(Math.max(raPages, ioOptBytes * 2 / DiskStore.PAGE), VM_READAHEAD_PAGES);
     }
 
     /** Makes the disk's first partition scan take between {@code min} and {@code max} nanoseconds. */

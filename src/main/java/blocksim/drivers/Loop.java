@@ -122,7 +122,9 @@ final class Loop implements DiskDriver, BlockDriver {
         long old = disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
         if (genhd.profile().modern()) {
             genhd.incDiskseq(disk);
-            disk.setReadAheadSectors(5120);
+            // loop_configure commits the queue limits: a loop file on a rotational disk (the host's
+            // virtio disk) has no io_opt, so blk_apply_bdi_limits takes max_sectors bytes for it
+            disk.applyBdiLimits((long) disk.maxSectors() << 9);
             genhd.printk().printk(Printk.Level.INFO, disk.name() + ": detected capacity change from " + old
                     + " to " + disk.capacity() + "\n");
             if (lo.partscan) {

@@ -55,8 +55,13 @@ public final class LinuxKernel implements Kernel {
     static final int LOOP_CONFIG_SIZE = 304;
     private static final int O_CLOEXEC = 02000000;
 
-    /** A disk of this run: the name the run uses and the loop device behind it. */
-    record Disk(String name, int loopNumber, String image) {
+    /**
+     * A disk of this run: the name the run uses, the loop device behind it, and the read-ahead
+     * (sectors) the loop device had before the run bound it, which teardown puts back: the kernel
+     * never lowers a read-ahead by itself ({@code blk_apply_bdi_limits}), so a BLKRASET of the
+     * run would otherwise outlive it.
+     */
+    record Disk(String name, int loopNumber, String image, long readAhead) {
         String real() {
             return "loop" + loopNumber;
         }
@@ -217,7 +222,14 @@ public final class LinuxKernel implements Kernel {
         }
     }
 
+    /**
+     * A device node outside the run: one that does not exist on this machine either is ENOENT,
+     * as on both kernels (looking costs nothing); one that exists is refused.
+     */
     private Resolved refuse(String path) {
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return new Resolved(null, Errno.ENOENT, false, null);
+        }
         LOG.warn("blocksim: refusing {}: not a device this run created", path);
         return new Resolved(null, Errno.EACCES, false, null);
     }
@@ -458,6 +470,7 @@ public final class LinuxKernel implements Kernel {
             MemorySegment seg = switch (arg) {
                 case IoctlArg.Null n -> MemorySegment.NULL;
                 case IoctlArg.BadAddress b -> MemorySegment.ofAddress(b.address());
+                case IoctlArg.Value v -> MemorySegment.ofAddress(v.value());
                 case IntCell c -> {
                     MemorySegment m = a.allocate(8);
                     m.set(ValueLayout.JAVA_INT, 0, c.get());
@@ -620,7 +633,10 @@ public final class LinuxKernel implements Kernel {
                 }
                 int loopFd = (int) loop.value();
                 Libc.Ret r;
+                long readAhead;
                 try (Arena a = Arena.ofConfined()) {
+                    MemorySegment ra = a.allocate(ValueLayout.JAVA_LONG);
+                    readAhead = Libc.ioctl(loopFd, Ioctl.BLKRAGET, ra).failed() ? -1 : ra.get(ValueLayout.JAVA_LONG, 0);
                     MemorySegment cfg = a.allocate(LOOP_CONFIG_SIZE, 8);
                     cfg.set(ValueLayout.JAVA_INT, 0, imgFd);
                     cfg.set(ValueLayout.JAVA_INT, 4, spec.sectorSize());
@@ -632,7 +648,7 @@ public final class LinuxKernel implements Kernel {
                 }
                 Libc.close(loopFd);
                 if (!r.failed()) {
-                    disks.put(spec.name(), new Disk(spec.name(), n, image));
+                    disks.put(spec.name(), new Disk(spec.name(), n, image, readAhead));
                     return;
                 }
                 if (r.errno() != Errno.EBUSY.number()) {
@@ -698,6 +714,9 @@ public final class LinuxKernel implements Kernel {
                         }
                     }
                 }
+            }
+            if (d.readAhead() >= 0 && Libc.ioctl(fd, Ioctl.BLKRASET, MemorySegment.ofAddress(d.readAhead())).failed()) {
+                LOG.warn("blocksim: could not restore the read-ahead of {}", d.real());
             }
             Libc.Ret r = Libc.ioctl(fd, LOOP_CLR_FD, MemorySegment.NULL);
             if (r.failed() && r.errno() != Errno.ENXIO.number()) {

@@ -9,7 +9,8 @@ package blocksim.uapi;
  * access through them fails with EFAULT, at the point in the check order where the kernel
  * touches user memory.
  */
-public sealed interface IoctlArg permits IoctlArg.Null, IoctlArg.BadAddress, IntCell, LongCell, BlkpgIoctlArg {
+public sealed interface IoctlArg permits IoctlArg.Null, IoctlArg.BadAddress, IoctlArg.Value, IntCell, LongCell,
+        BlkpgIoctlArg {
 
     /** A NULL pointer (also what a caller passes for ioctls without an argument). */
     Null NULL = new Null();
@@ -30,8 +31,23 @@ public sealed interface IoctlArg permits IoctlArg.Null, IoctlArg.BadAddress, Int
         }
     }
 
-    /** True when the kernel can read and write through this pointer. */
-    default boolean accessible() {
-        return !(this instanceof Null) && !(this instanceof BadAddress);
+    /**
+     * An integer passed in the pointer's place, as {@code ioctl(fd, BLKRASET, 256)}: the kernel
+     * reads the {@code unsigned long arg} itself and never dereferences it. A C caller passing an
+     * {@code int} there hands the kernel its 32 bits zero-extended on x86_64 (see {@link #ofInt}).
+     */
+    record Value(long value) implements IoctlArg {
+        /**
+         * What an {@code int} passed through ioctl's variadic argument arrives as on x86_64:
+         * {@code blockdev --setra -8} reads back as 4294967288 on the live kernel.
+         */
+        public static Value ofInt(int value) {
+            return new Value(Integer.toUnsignedLong(value));
+        }
+
+        @Override
+        public String toString() {
+            return Long.toUnsignedString(value);
+        }
     }
 }

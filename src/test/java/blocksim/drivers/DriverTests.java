@@ -13,6 +13,7 @@ import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Profile;
 import blocksim.testing.Sim;
 import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +141,31 @@ class DriverTests {
             assertTrue(sim.kernel.genhd().lookup("loop0p1").isEmpty());
             assertTrue(sim.kernel.genhd().lookup("loop1p1").isPresent());
             assertEquals("major minor  #blocks  name\n\n", sim.cat("/proc/partitions"));
+        }
+    }
+
+    /**
+     * 6.18 loop_configure commits queue limits, and blk_apply_bdi_limits raises the read-ahead to
+     * twice max_sectors but never lowers it; 2.6.32 keeps the 128 KiB default.
+     */
+    @Test
+    void aLoopDevicesReadAheadIsRaisedAtEachBindAndNeverLowered() {
+        try (Sim modern = Sim.modern().disk("loop0", 8 * MIB); Sim old = Sim.old().disk("loop0", 8 * MIB)) {
+            assertEquals(256, old.getLong(old.open("/dev/loop0", OpenFlags.O_RDONLY), Ioctl.BLKRAGET));
+            int fd = modern.open("/dev/loop0", OpenFlags.O_RDONLY);
+            assertEquals(5120, modern.getLong(fd, Ioctl.BLKRAGET));
+            assertTrue(modern.ioctl(fd, Ioctl.BLKRASET, new IoctlArg.Value(64)).isOk());
+            modern.kernel.close(modern.root, fd);
+            assertTrue(modern.kernel.diskRemove("loop0").isOk());
+            modern.disk("loop0", 8 * MIB);
+            fd = modern.open("/dev/loop0", OpenFlags.O_RDONLY);
+            assertEquals(5120, modern.getLong(fd, Ioctl.BLKRAGET), "a lowered read-ahead is raised again");
+            assertTrue(modern.ioctl(fd, Ioctl.BLKRASET, new IoctlArg.Value(8192)).isOk());
+            modern.kernel.close(modern.root, fd);
+            assertTrue(modern.kernel.diskRemove("loop0").isOk());
+            modern.disk("loop0", 8 * MIB);
+            assertEquals(8192, modern.getLong(modern.open("/dev/loop0", OpenFlags.O_RDONLY), Ioctl.BLKRAGET),
+                    "a raised one outlives the detach");
         }
     }
 

@@ -156,6 +156,54 @@ class ContractTests {
         }
     }
 
+    /** BLKRAGET's answer, in 512-byte sectors. */
+    private static long readAhead(Fixture f, long request) {
+        LongCell ra = new LongCell();
+        assertTrue(f.k.ioctl(f.root, f.fd, request, ra).isOk());
+        return ra.get();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void readAheadIsSetByValueAndKeptInWholePages(String which) {
+        try (Fixture f = new Fixture(which)) {
+            assertEquals(5120, readAhead(f, Ioctl.BLKRAGET), "a 6.18 loop device starts at 2.5 MiB");
+            assertTrue(f.k.ioctl(f.root, f.fd, Ioctl.BLKRASET, new IoctlArg.Value(12)).isOk());
+            assertEquals(8, readAhead(f, Ioctl.BLKRAGET), "12 sectors keep one 4 KiB page");
+            assertTrue(f.k.ioctl(f.root, f.fd, Ioctl.BLKFRASET, IoctlArg.Value.ofInt(-8)).isOk());
+            assertEquals(4294967288L, readAhead(f, Ioctl.BLKFRAGET), "an int's 32 bits, zero-extended");
+            assertEquals(4294967288L, readAhead(f, Ioctl.BLKRAGET), "one setting behind both ioctls");
+            assertTrue(f.k.ioctl(f.root, f.fd, Ioctl.BLKRASET, new IoctlArg.Value(-1L)).isOk());
+            assertEquals(Long.divideUnsigned(-512L, 4096) * 8, readAhead(f, Ioctl.BLKRAGET),
+                    "arg * 512 wraps in unsigned long arithmetic");
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.fd, Ioctl.BLKRAGET, IoctlArg.NULL).errno());
+            int fd = f.k.open(f.nocap, "/dev/loop0", OpenFlags.O_RDONLY).intValue();
+            assertEquals(EACCES, f.k.ioctl(f.nocap, fd, Ioctl.BLKRASET, new IoctlArg.Value(256)).errno());
+            assertEquals(Long.divideUnsigned(-512L, 4096) * 8, readAhead(f, Ioctl.BLKRAGET));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void queueLimitsOfALoopDevice(String which) {
+        try (Fixture f = new Fixture(which)) {
+            IntCell cell = new IntCell(-1);
+            assertTrue(f.k.ioctl(f.root, f.fd, Ioctl.BLKSECTGET, cell).isOk());
+            assertEquals(2560, cell.get() & 0xffff);
+            f.k.ioctl(f.root, f.fd, Ioctl.BLKIOMIN, cell);
+            assertEquals(512, cell.get());
+            f.k.ioctl(f.root, f.fd, Ioctl.BLKIOOPT, cell);
+            assertEquals(0, cell.get());
+            f.k.ioctl(f.root, f.fd, Ioctl.BLKALIGNOFF, cell);
+            assertEquals(0, cell.get());
+            f.k.ioctl(f.root, f.fd, Ioctl.BLKPBSZGET, cell);
+            assertEquals(512, cell.get());
+            cell.set(-1);
+            f.k.ioctl(f.root, f.fd, Ioctl.BLKDISCARDZEROES, cell);
+            assertEquals(0, cell.get());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sim", "linux"})
     void readOnlyDisksPassTheirFlagToPartitionsAndRefuseWrites(String which) {

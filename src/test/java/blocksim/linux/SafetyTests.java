@@ -12,6 +12,7 @@ import blocksim.kernel.Errno;
 import blocksim.kernel.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,17 +68,26 @@ class SafetyTests {
     @Test
     void closeDetachesEveryLoopDeviceAndDeletesItsPartitions() throws IOException {
         String real;
+        long atBind;
         try (LinuxKernel k = LinuxKernel.start()) {
             k.diskAdd(DiskSpec.of("loop0", 16 * MIB).withPartscan(false));
             real = k.loopDevices().get("loop0");
             Task t = k.spawn("test", Credentials.ROOT);
             int fd = k.open(t, "/dev/loop0", OpenFlags.O_RDWR).intValue();
             k.ioctl(t, fd, Ioctl.BLKPG, BlkpgIoctlArg.add(1, MIB, MIB));
+            atBind = readAheadKb(real);
+            assertTrue(k.ioctl(t, fd, Ioctl.BLKRASET, new IoctlArg.Value(1 << 20)).isOk());
+            assertEquals(512 * 1024, readAheadKb(real));
             assertTrue(bound(real));
             assertTrue(Files.exists(Path.of("/sys/block", real, real + "p1")));
         }
         assertFalse(bound(real), real + " detached");
         assertFalse(Files.exists(Path.of("/sys/block", real, real + "p1")), "its partition deleted");
+        assertTrue(readAheadKb(real) <= atBind, "the read-ahead the run set does not outlive it");
+    }
+
+    private static long readAheadKb(String loop) throws IOException {
+        return Long.parseLong(Files.readString(Path.of("/sys/block", loop, "queue", "read_ahead_kb")).strip());
     }
 
     @Test
@@ -116,6 +126,8 @@ class SafetyTests {
             Task t = k.spawn("test", Credentials.ROOT);
             assertEquals(Errno.EACCES, k.open(t, "/dev/vda", OpenFlags.O_RDONLY).errno());
             assertEquals(Errno.EACCES, k.open(t, "/dev/loop-control", OpenFlags.O_RDWR).errno());
+            assertEquals(Errno.ENOENT, k.open(t, "/dev/nonexistent", OpenFlags.O_RDONLY).errno(),
+                    "a node that exists nowhere is not there, as on the kernel");
             assertEquals(Errno.ENOENT, k.open(t, "/sys/block/vda/size", OpenFlags.O_RDONLY).errno());
             assertEquals(List.of("null", "sda", "zero"), k.list(t, "/dev").names());
             assertEquals(List.of("sda"), k.list(t, "/sys/block").names());
