@@ -66,16 +66,14 @@ public final class JobTools {
     public static int sleep(Proc p) {
         if (p.args().isEmpty()) {
             p.error("missing operand");
-            p.err().println("Try 'sleep --help' for more information.");
-            return 1;
+            return p.tryHelp();
         }
         long total = 0;
         for (String a : p.args()) {
             long n = parseDuration(a);
             if (n < 0) {
                 p.error("invalid time interval '" + a + "'");
-                p.err().println("Try 'sleep --help' for more information.");
-                return 1;
+                return p.tryHelp();
             }
             total = n == Scheduler.FOREVER || total == Scheduler.FOREVER ? Scheduler.FOREVER : total + n;
         }

@@ -5,6 +5,7 @@ import blocksim.kernel.Errno;
 import blocksim.kernel.Scheduler;
 import blocksim.kernel.SysResult;
 import blocksim.kernel.Task;
+import blocksim.uapi.OpenFlags;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -94,6 +95,12 @@ public final class Proc {
         err.println(name() + ": " + message);
     }
 
+    /** {@code errtryhelp()}: the pointer to --help on stderr; returns the exit status 1. */
+    public int tryHelp() {
+        err.println("Try '" + name() + " --help' for more information.");
+        return 1;
+    }
+
     public SysResult open(String path, int flags) {
         return kernel.open(task, path, flags);
     }
@@ -117,6 +124,18 @@ public final class Proc {
             }
             data.write(buf, 0, n);
         }
+    }
+
+    /** A small file's content (a sysfs attribute, say) in one read, or null when it cannot be read. */
+    public String readSmall(String path) {
+        SysResult r = open(path, OpenFlags.O_RDONLY);
+        if (r.isError()) {
+            return null;
+        }
+        byte[] buf = new byte[4096];
+        SysResult n = kernel.read(task, r.intValue(), buf, 0, buf.length);
+        close(r.intValue());
+        return n.isError() ? null : new String(buf, 0, n.intValue(), StandardCharsets.UTF_8);
     }
 
     /** All of stdin as text. */

@@ -71,8 +71,7 @@ public final class Dd {
             int eq = a.indexOf('=');
             if (eq < 0) {
                 p.error("unrecognized operand '" + a + "'");
-                p.err().println("Try 'dd --help' for more information.");
-                return 1;
+                return p.tryHelp();
             }
             String key = a.substring(0, eq);
             String val = a.substring(eq + 1);
@@ -112,14 +111,12 @@ public final class Dd {
                     }
                     default -> {
                         p.error("unrecognized operand '" + a + "'");
-                        p.err().println("Try 'dd --help' for more information.");
-                        return 1;
+                        return p.tryHelp();
                     }
                 }
             } catch (IllegalArgumentException e) {
                 p.error(e.getMessage() == null ? "invalid number: '" + val + "'" : e.getMessage());
-                p.err().println("Try 'dd --help' for more information.");
-                return 1;
+                return p.tryHelp();
             }
         }
         return copy(p, o);

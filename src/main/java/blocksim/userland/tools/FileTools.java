@@ -23,7 +23,7 @@ public final class FileTools {
                         longFormat = true;
                     } else if (c != '1') {
                         p.error("invalid option -- '" + c + "'");
-                        p.err().println("Try 'ls --help' for more information.");
+                        p.tryHelp();
                         return 2;
                     }
                 }
@@ -108,8 +108,7 @@ public final class FileTools {
         }
         if (dirs.isEmpty()) {
             p.error("missing operand");
-            p.err().println("Try 'mkdir --help' for more information.");
-            return 1;
+            return p.tryHelp();
         }
         int status = 0;
         for (String d : dirs) {
@@ -135,8 +134,7 @@ public final class FileTools {
         }
         if (files.isEmpty() && !force) {
             p.error("missing operand");
-            p.err().println("Try 'rm --help' for more information.");
-            return 1;
+            return p.tryHelp();
         }
         int status = 0;
         for (String f : files) {

@@ -47,8 +47,7 @@ public final class Hexdump {
                 default -> {
                     if (a.startsWith("-") && a.length() > 1) {
                         p.error("invalid option -- '" + a.charAt(1) + "'");
-                        p.err().println("Try 'hexdump --help' for more information.");
-                        return 1;
+                        return p.tryHelp();
                     }
                     files.add(a);
                 }

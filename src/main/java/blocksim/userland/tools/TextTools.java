@@ -79,8 +79,7 @@ public final class TextTools {
         for (String a : p.args()) {
             if (a.startsWith("-") && !a.equals("-")) {
                 p.error("invalid option -- '" + a.substring(1, 2) + "'");
-                p.err().println("Try 'cat --help' for more information.");
-                return 1;
+                return p.tryHelp();
             }
             files.add(a);
         }
@@ -145,7 +144,7 @@ public final class TextTools {
                     default -> {
                         p.error("invalid option -- '" + c + "'");
                         p.err().println("Usage: grep [OPTION]... PATTERNS [FILE]...");
-                        p.err().println("Try 'grep --help' for more information.");
+                        p.tryHelp();
                         return 2;
                     }
                 }
@@ -153,7 +152,7 @@ public final class TextTools {
         }
         if (args.isEmpty()) {
             p.err().println("Usage: grep [OPTION]... PATTERNS [FILE]...");
-            p.err().println("Try 'grep --help' for more information.");
+            p.tryHelp();
             return 2;
         }
         String pattern = args.removeFirst();
