@@ -8,298 +8,380 @@ import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.LongCell;
 import blocksim.uapi.OpenFlags;
-import blocksim.userland.Io;
 import blocksim.userland.Proc;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * util-linux's block-device tools (2.38): {@code blockdev}, and {@code addpart}, {@code delpart},
- * {@code resizepart}, which make one BLKPG call each with sizes in 512-byte sectors.
+ * util-linux 2.38.1's block-device tools: {@code blockdev} ({@code disk-utils/blockdev.c}), and
+ * {@code addpart}, {@code delpart}, {@code resizepart}, which make one BLKPG call each with sizes
+ * in 512-byte sectors. Each follows its C source's order of checks and messages.
  */
 public final class BlockTools {
+
+    private static final String VERSION = " from util-linux 2.38.1";
 
     private BlockTools() {
     }
 
-    /** How a blockdev command passes its argument and prints its result. */
-    private enum Arg { NONE, INT_GET, UINT_GET, USHRT_GET, LONG_GET, U64_GET, INT_SET, LONG_SET, SETBSZ }
+    /** How a blockdev command passes its argument: the C type it points at, or none at all. */
+    private enum Arg { NONE, USHRT, INT, UINT, LONG, ULONG, ULLONG }
 
-    /** One entry of blockdev's {@code bdcms[]} table. */
-    private record Cmd(String option, long ioctl, String ioctlName, Arg arg, int value) {
+    /**
+     * One entry of blockdev's {@code bdcms[]}: {@code argval} is what the pointed-at variable
+     * holds before the call; {@code argname} marks a command that takes a number; {@code noptr}
+     * passes that number in the pointer's place; {@code noresult} prints nothing.
+     */
+    private record Cmd(String name, long ioctl, String ioctlName, Arg arg, long argval, String argname,
+                       boolean noptr, boolean noresult, String help) {
+
+        static Cmd get(String name, long ioctl, String ioctlName, Arg arg, String help) {
+            return new Cmd(name, ioctl, ioctlName, arg, -1, null, false, false, help);
+        }
+
+        static Cmd set(String name, long ioctl, String ioctlName, long argval, String help) {
+            return new Cmd(name, ioctl, ioctlName, Arg.INT, argval, null, false, true, help);
+        }
     }
 
     private static final List<Cmd> CMDS = List.of(
-            new Cmd("--setro", Ioctl.BLKROSET, "BLKROSET", Arg.INT_SET, 1),
-            new Cmd("--setrw", Ioctl.BLKROSET, "BLKROSET", Arg.INT_SET, 0),
-            new Cmd("--getro", Ioctl.BLKROGET, "BLKROGET", Arg.INT_GET, 0),
-            new Cmd("--getdiscardzeroes", Ioctl.BLKDISCARDZEROES, "BLKDISCARDZEROES", Arg.UINT_GET, 0),
-            new Cmd("--getss", Ioctl.BLKSSZGET, "BLKSSZGET", Arg.INT_GET, 0),
-            new Cmd("--getpbsz", Ioctl.BLKPBSZGET, "BLKPBSZGET", Arg.UINT_GET, 0),
-            new Cmd("--getiomin", Ioctl.BLKIOMIN, "BLKIOMIN", Arg.UINT_GET, 0),
-            new Cmd("--getioopt", Ioctl.BLKIOOPT, "BLKIOOPT", Arg.UINT_GET, 0),
-            new Cmd("--getalignoff", Ioctl.BLKALIGNOFF, "BLKALIGNOFF", Arg.INT_GET, 0),
-            new Cmd("--getmaxsect", Ioctl.BLKSECTGET, "BLKSECTGET", Arg.USHRT_GET, 0),
-            new Cmd("--getbsz", Ioctl.BLKBSZGET, "BLKBSZGET", Arg.INT_GET, 0),
-            new Cmd("--setbsz", Ioctl.BLKBSZSET, "BLKBSZSET", Arg.SETBSZ, 0),
-            new Cmd("--getsize", Ioctl.BLKGETSIZE, "BLKGETSIZE", Arg.LONG_GET, 0),
-            new Cmd("--getsize64", Ioctl.BLKGETSIZE64, "BLKGETSIZE64", Arg.U64_GET, 0),
-            new Cmd("--setra", Ioctl.BLKRASET, "BLKRASET", Arg.LONG_SET, 0),
-            new Cmd("--getra", Ioctl.BLKRAGET, "BLKRAGET", Arg.LONG_GET, 0),
-            new Cmd("--setfra", Ioctl.BLKFRASET, "BLKFRASET", Arg.LONG_SET, 0),
-            new Cmd("--getfra", Ioctl.BLKFRAGET, "BLKFRAGET", Arg.LONG_GET, 0),
-            new Cmd("--getdiskseq", Ioctl.BLKGETDISKSEQ, "BLKGETDISKSEQ", Arg.U64_GET, 0),
-            new Cmd("--flushbufs", Ioctl.BLKFLSBUF, "BLKFLSBUF", Arg.NONE, 0),
-            new Cmd("--rereadpt", Ioctl.BLKRRPART, "BLKRRPART", Arg.NONE, 0));
+            Cmd.set("--setro", Ioctl.BLKROSET, "BLKROSET", 1, "set read-only"),
+            Cmd.set("--setrw", Ioctl.BLKROSET, "BLKROSET", 0, "set read-write"),
+            Cmd.get("--getro", Ioctl.BLKROGET, "BLKROGET", Arg.INT, "get read-only"),
+            Cmd.get("--getdiscardzeroes", Ioctl.BLKDISCARDZEROES, "BLKDISCARDZEROES", Arg.UINT,
+                    "get discard zeroes support status"),
+            Cmd.get("--getss", Ioctl.BLKSSZGET, "BLKSSZGET", Arg.INT, "get logical block (sector) size"),
+            Cmd.get("--getpbsz", Ioctl.BLKPBSZGET, "BLKPBSZGET", Arg.UINT, "get physical block (sector) size"),
+            Cmd.get("--getiomin", Ioctl.BLKIOMIN, "BLKIOMIN", Arg.UINT, "get minimum I/O size"),
+            Cmd.get("--getioopt", Ioctl.BLKIOOPT, "BLKIOOPT", Arg.UINT, "get optimal I/O size"),
+            Cmd.get("--getalignoff", Ioctl.BLKALIGNOFF, "BLKALIGNOFF", Arg.INT, "get alignment offset in bytes"),
+            Cmd.get("--getmaxsect", Ioctl.BLKSECTGET, "BLKSECTGET", Arg.USHRT, "get max sectors per request"),
+            Cmd.get("--getbsz", Ioctl.BLKBSZGET, "BLKBSZGET", Arg.INT, "get blocksize"),
+            new Cmd("--setbsz", Ioctl.BLKBSZSET, "BLKBSZSET", Arg.INT, 0, "<bytes>", false, true,
+                    "set blocksize on file descriptor opening the block device"),
+            Cmd.get("--getsize", Ioctl.BLKGETSIZE, "BLKGETSIZE", Arg.ULONG,
+                    "get 32-bit sector count (deprecated, use --getsz)"),
+            Cmd.get("--getsize64", Ioctl.BLKGETSIZE64, "BLKGETSIZE64", Arg.ULLONG, "get size in bytes"),
+            new Cmd("--setra", Ioctl.BLKRASET, "BLKRASET", Arg.INT, 0, "<sectors>", true, true, "set readahead"),
+            Cmd.get("--getra", Ioctl.BLKRAGET, "BLKRAGET", Arg.LONG, "get readahead"),
+            new Cmd("--setfra", Ioctl.BLKFRASET, "BLKFRASET", Arg.INT, 0, "<sectors>", true, true,
+                    "set filesystem readahead"),
+            Cmd.get("--getfra", Ioctl.BLKFRAGET, "BLKFRAGET", Arg.LONG, "get filesystem readahead"),
+            new Cmd("--flushbufs", Ioctl.BLKFLSBUF, "BLKFLSBUF", Arg.NONE, 0, null, false, false, "flush buffers"),
+            new Cmd("--rereadpt", Ioctl.BLKRRPART, "BLKRRPART", Arg.NONE, 0, null, false, false,
+                    "reread partition table"));
 
-    private static Cmd find(String option) {
-        return CMDS.stream().filter(c -> c.option.equals(option)).findFirst().orElse(null);
+    /** {@code find_cmd}. */
+    private static Cmd find(String name) {
+        return CMDS.stream().filter(c -> c.name.equals(name)).findFirst().orElse(null);
     }
 
-    private static boolean isCommand(String a) {
-        return a.equals("--getsz") || a.equals("--report") || find(a) != null;
-    }
+    private static String blockdevUsage() {
+        StringBuilder u = new StringBuilder("""
 
-    private static int usage(Proc p) {
-        p.err().println("Try 'blockdev --help' for more information.");
-        return 1;
+                Usage:
+                 blockdev [-v|-q] commands devices
+                 blockdev --report [devices]
+                 blockdev -h|-V
+
+                Call block device ioctls from the command line.
+
+                Options:
+                 -q             quiet mode
+                 -v             verbose mode
+                     --report   print report for specified (or all) devices
+
+                 -h, --help     display this help
+                 -V, --version  display version
+
+                Available commands:
+                """);
+        u.append(String.format(" %-25s get size in 512-byte sectors%n", "--getsz"));
+        for (Cmd c : CMDS) {
+            if (c.argname != null) {
+                u.append(String.format(" %s %-" + (24 - c.name.length()) + "s %s%n", c.name, c.argname, c.help));
+            } else {
+                u.append(String.format(" %-25s %s%n", c.name, c.help));
+            }
+        }
+        return u.append("\nFor more details see blockdev(8).\n").toString();
     }
 
     /**
-     * {@code blockdev [-q] [-v] COMMAND... DEVICE...} and {@code blockdev --report [DEVICE...]}:
-     * each device is opened read-only and the commands run on it in order; the first failing ioctl
-     * prints {@code blockdev: ioctl error on NAME: strerror} and ends the run with 1.
+     * {@code blockdev [-v|-q] COMMAND... DEVICE...}, {@code blockdev --report [DEVICE...]}: the
+     * commands end at the first argument that is neither a command (with its number) nor starts
+     * with '-'; each device is opened read-only in turn and every command runs on it, so an
+     * unknown option is reported only once a device is open. The first failing ioctl ends the run.
      */
     public static int blockdev(Proc p) {
-        List<String> args = p.args();
-        if (args.isEmpty()) {
-            p.err().println("Usage:");
-            p.err().println(" blockdev [-v|-q] commands devices");
-            p.err().println(" blockdev --report [devices]");
-            p.err().println(" blockdev -h|-V");
-            return 1;
+        List<String> argv = p.args();
+        if (argv.isEmpty()) {
+            p.error("not enough arguments");
+            return p.tryHelp();
         }
-        int first = 0;
-        boolean verbose = false;
-        while (first < args.size() && (args.get(first).equals("-v") || args.get(first).equals("-q"))) {
-            verbose = args.get(first).equals("-v");
-            first++;
+        String first = argv.getFirst();
+        if (first.equals("-V") || first.equals("--version")) {
+            p.out().print(version(p));
+            return 0;
         }
-        if (first < args.size() && args.get(first).equals("--report")) {
-            return report(p, args.subList(first + 1, args.size()));
+        if (first.equals("-h") || first.equals("--help")) {
+            p.out().print(blockdevUsage());
+            return 0;
         }
-        int d = first;
-        while (d < args.size() && args.get(d).startsWith("-")) {
-            String a = args.get(d);
-            if (!isCommand(a)) {
-                p.error("Unknown command: " + a);
-                return usage(p);
+        if (first.equals("--report")) {
+            p.out().print("RO    RA   SSZ   BSZ        StartSec            Size   Device\n");
+            if (argv.size() > 1) {
+                argv.subList(1, argv.size()).forEach(dev -> reportDevice(p, dev, false));
+            } else {
+                reportAllDevices(p);
             }
+            return 0;
+        }
+        int d = 0;
+        for (; d < argv.size(); d++) {
+            String a = argv.get(d);
             Cmd c = find(a);
-            d += c != null && (c.arg == Arg.SETBSZ || c.arg == Arg.LONG_SET) ? 2 : 1;
+            if (c != null) {
+                if (c.argname != null) {
+                    d++;
+                }
+                continue;
+            }
+            if (a.equals("--getsz")) {
+                continue;
+            }
+            if (a.equals("--")) {
+                d++;
+                break;
+            }
+            if (!a.startsWith("-")) {
+                break;
+            }
         }
-        if (d >= args.size()) {
+        if (d >= argv.size()) {
             p.error("no device specified");
-            return usage(p);
+            return p.tryHelp();
         }
-        if (d == first) {
-            p.error("no commands specified");
-            return usage(p);
-        }
-        for (String dev : args.subList(d, args.size())) {
-            SysResult r = p.open(dev, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+        for (String dev : argv.subList(d, argv.size())) {
+            SysResult r = p.open(dev, OpenFlags.O_RDONLY);
             if (r.isError()) {
                 p.error("cannot open " + dev + ": " + r.errno().strerror());
                 return 1;
             }
-            int fd = r.intValue();
-            int status = commands(p, fd, args.subList(first, d), verbose);
-            p.close(fd);
-            if (status != 0) {
+            int status = commands(p, r.intValue(), argv.subList(0, d));
+            if (status >= 0) {
                 return status;
             }
+            p.close(r.intValue());
         }
         return 0;
     }
 
-    private static int commands(Proc p, int fd, List<String> cmds, boolean verbose) {
+    /** {@code do_commands}: runs every command on one device; an exit status ends the process, -1 goes on. */
+    private static int commands(Proc p, int fd, List<String> cmds) {
         Kernel k = p.kernel();
+        boolean verbose = false;
         for (int i = 0; i < cmds.size(); i++) {
             String a = cmds.get(i);
+            if (a.equals("-v") || a.equals("-q")) {
+                verbose = a.equals("-v");
+                continue;
+            }
             if (a.equals("--getsz")) {
                 LongCell size = new LongCell();
-                SysResult r = k.ioctl(p.task(), fd, Ioctl.BLKGETSIZE64, size);
-                if (r.isError()) {
+                if (k.ioctl(p.task(), fd, Ioctl.BLKGETSIZE64, size).isError()) {
                     p.error("could not get device size");
                     return 1;
                 }
-                p.out().println(Long.toUnsignedString(size.get() >>> 9));
+                p.out().println(Long.toString(size.get() >>> 9));
                 continue;
             }
             Cmd c = find(a);
+            if (c == null) {
+                p.error("Unknown command: " + a);
+                return p.tryHelp();
+            }
             IoctlArg arg;
             switch (c.arg) {
                 case NONE -> arg = IoctlArg.NULL;
-                case INT_SET -> arg = new IntCell(c.value);
-                case SETBSZ, LONG_SET -> {
-                    String v = cmds.get(++i);
-                    long n;
-                    try {
-                        n = Long.parseLong(v);
-                    } catch (NumberFormatException e) {
-                        n = 0;
+                case INT -> {
+                    int iarg = (int) c.argval;
+                    if (c.argname != null) {
+                        if (i == cmds.size() - 1) {
+                            p.error(c.name + " requires an argument");
+                            return p.tryHelp();
+                        }
+                        String text = cmds.get(++i);
+                        Strutils.Num n = Strutils.s32(text);
+                        if (!n.ok()) {
+                            p.error(n.message("failed to parse command argument", text));
+                            return 1;
+                        }
+                        iarg = (int) n.value();
                     }
-                    arg = c.arg == Arg.SETBSZ ? new IntCell((int) n) : new LongCell(n);
+                    arg = c.noptr ? IoctlArg.Value.ofInt(iarg) : new IntCell(iarg);
                 }
-                case LONG_GET, U64_GET -> arg = new LongCell();
-                default -> arg = new IntCell();
+                case USHRT, UINT -> arg = new IntCell((int) c.argval);
+                default -> arg = new LongCell(c.argval);
             }
             SysResult r = k.ioctl(p.task(), fd, c.ioctl, arg);
             if (r.isError()) {
                 p.error("ioctl error on " + c.ioctlName + ": " + r.errno().strerror());
                 if (verbose) {
-                    p.out().println(c.option + " failed.");
+                    p.out().println(c.help + " failed.");
                 }
                 return 1;
             }
-            switch (c.arg) {
-                case INT_GET, UINT_GET, USHRT_GET -> {
-                    int v = ((IntCell) arg).get();
-                    String text = c.arg == Arg.INT_GET ? Integer.toString(v)
-                            : c.arg == Arg.USHRT_GET ? Integer.toString(v & 0xffff) : Integer.toUnsignedString(v);
-                    p.out().println(verbose ? String.format("%-30s%s", c.option, text) : text);
+            if (c.arg == Arg.NONE || c.noresult) {
+                if (verbose) {
+                    p.out().println(c.help + " succeeded.");
                 }
-                case LONG_GET, U64_GET -> {
-                    long v = ((LongCell) arg).get();
-                    p.out().println(c.arg == Arg.U64_GET ? Long.toUnsignedString(v) : Long.toString(v));
-                }
-                default -> {
-                    if (verbose) {
-                        p.out().println(c.option + " succeeded.");
-                    }
-                }
-            }
-        }
-        return 0;
-    }
-
-    /** {@code blockdev --report}: one line per device with its read-only flag, read-ahead, sizes and start. */
-    private static int report(Proc p, List<String> devices) {
-        p.out().println("RO    RA   SSZ   BSZ        StartSec            Size   Device");
-        int status = 0;
-        for (String dev : devices) {
-            SysResult r = p.open(dev, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
-            if (r.isError()) {
-                p.error("cannot open " + dev + ": " + r.errno().strerror());
-                status = 1;
                 continue;
             }
-            int fd = r.intValue();
-            IntCell ro = new IntCell();
-            LongCell ra = new LongCell();
-            IntCell ssz = new IntCell();
-            IntCell bsz = new IntCell();
-            LongCell size = new LongCell();
-            Kernel k = p.kernel();
-            k.ioctl(p.task(), fd, Ioctl.BLKROGET, ro);
-            k.ioctl(p.task(), fd, Ioctl.BLKRAGET, ra);
-            k.ioctl(p.task(), fd, Ioctl.BLKSSZGET, ssz);
-            k.ioctl(p.task(), fd, Ioctl.BLKBSZGET, bsz);
-            k.ioctl(p.task(), fd, Ioctl.BLKGETSIZE64, size);
-            long start = partitionStart(p, dev);
-            p.out().printf("%s %5d %5d %5d %15d %15d   %s%n", ro.get() != 0 ? "ro" : "rw", ra.get(), ssz.get(),
-                    bsz.get(), Math.max(start, 0), size.get(), dev);
-            p.close(fd);
-        }
-        return status;
-    }
-
-    /** The start sector sysfs gives for a partition device, 0 for a whole disk, -1 if unknown. */
-    static long partitionStart(Proc p, String dev) {
-        String name = dev.substring(dev.lastIndexOf('/') + 1);
-        Kernel.ListResult disks = p.kernel().list(p.task(), "/sys/block");
-        if (!disks.isOk()) {
-            return -1;
-        }
-        for (String disk : disks.names()) {
-            if (disk.equals(name)) {
-                return 0;
+            if (verbose) {
+                p.out().print(c.help + ": ");
             }
-            String text = readSmall(p, "/sys/block/" + disk + "/" + name + "/start");
-            if (text != null) {
-                return Long.parseLong(text.strip());
-            }
+            p.out().println(switch (arg) {
+                case IntCell cell when c.arg == Arg.USHRT -> Integer.toString(cell.get() & 0xffff);
+                case IntCell cell when c.arg == Arg.UINT -> Integer.toUnsignedString(cell.get());
+                case IntCell cell -> Integer.toString(cell.get());
+                case LongCell cell when c.arg == Arg.LONG -> Long.toString(cell.get());
+                case LongCell cell -> Long.toUnsignedString(cell.get());
+                default -> throw new IllegalStateException(c.name + " has no result");
+            });
         }
         return -1;
     }
 
-    /** A small file's content, or null when it cannot be read. */
-    static String readSmall(Proc p, String path) {
-        SysResult r = p.open(path, OpenFlags.O_RDONLY);
+    /** {@code report_all_devices}: every line of /proc/partitions as {@code /dev/NAME}, quietly. */
+    private static void reportAllDevices(Proc p) {
+        String table = p.readSmall("/proc/partitions");
+        if (table == null) {
+            p.error("cannot open /proc/partitions: No such file or directory");
+            return;
+        }
+        for (String line : table.split("\n")) {
+            String[] w = line.strip().split("\\s+");
+            if (w.length >= 4 && w[0].matches("\\d+") && w[1].matches("\\d+") && w[2].matches("\\d+")) {
+                reportDevice(p, "/dev/" + w[3], true);
+            }
+        }
+    }
+
+    /**
+     * {@code report_device}: the device opened O_RDONLY|O_NONBLOCK, its start from sysfs (0 for a
+     * whole disk), and one line if every ioctl answers; a device that fails is named on stderr
+     * unless {@code quiet}, and the report goes on.
+     */
+    private static void reportDevice(Proc p, String dev, boolean quiet) {
+        SysResult r = p.open(dev, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
         if (r.isError()) {
-            return null;
-        }
-        Io.KernelFile f = new Io.KernelFile(p.kernel(), p.task(), r.intValue());
-        byte[] buf = new byte[4096];
-        int n = f.read(buf, 0, buf.length);
-        f.close();
-        return n < 0 ? null : new String(buf, 0, n, StandardCharsets.UTF_8);
-    }
-
-    /** util-linux getopt-style handling: a leading '-' operand is an invalid option. */
-    private static String badOption(List<String> args) {
-        for (String a : args) {
-            if (a.startsWith("-") && a.length() > 1 && !a.equals("--")) {
-                return a.substring(1, 2);
+            if (!quiet) {
+                p.error("cannot open " + dev + ": " + r.errno().strerror());
             }
+            return;
         }
-        return null;
-    }
-
-    private static int tooFew(Proc p) {
-        p.error("not enough arguments");
-        p.err().println("Try '" + p.name() + " --help' for more information.");
-        return 1;
-    }
-
-    /** strtou32_or_err / strtou64_or_err: an unsigned decimal, or null after the error message. */
-    private static Long number(Proc p, String text, String what, boolean u32) {
-        if (text.matches("[0-9]+")) {
-            try {
-                long v = Long.parseLong(text);
-                if (!u32 || v <= 0xffff_ffffL) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the error
-            }
+        int fd = r.intValue();
+        String start = reportStart(p, dev);
+        IntCell ro = new IntCell();
+        LongCell ra = new LongCell();
+        IntCell ssz = new IntCell();
+        IntCell bsz = new IntCell();
+        LongCell size = new LongCell();
+        Kernel k = p.kernel();
+        if (k.ioctl(p.task(), fd, Ioctl.BLKROGET, ro).isOk() && k.ioctl(p.task(), fd, Ioctl.BLKRAGET, ra).isOk()
+                && k.ioctl(p.task(), fd, Ioctl.BLKSSZGET, ssz).isOk() && k.ioctl(p.task(), fd, Ioctl.BLKBSZGET, bsz).isOk()
+                && k.ioctl(p.task(), fd, Ioctl.BLKGETSIZE64, size).isOk()) {
+            p.out().printf("%s %5d %5d %5d %s %15d   %s%n", ro.get() != 0 ? "ro" : "rw", ra.get(), ssz.get(),
+                    bsz.get(), start, size.get(), dev);
+        } else if (!quiet) {
+            p.error("ioctl error on " + dev);
         }
-        p.error(what + ": '" + text + "'");
-        return null;
+        p.close(fd);
     }
 
-    private static List<String> operands(Proc p) {
-        return p.args().stream().filter(a -> !a.equals("--")).toList();
-    }
-
-    private static int preamble(Proc p, int want) {
-        String bad = badOption(p.args().stream().takeWhile(a -> !a.equals("--")).toList());
-        if (bad != null) {
-            p.error("invalid option -- '" + bad + "'");
-            p.err().println("Try '" + p.name() + " --help' for more information.");
-            return 1;
+    /**
+     * The start column of {@code report_device}: a partition's {@code start} attribute ("N/A"
+     * when it cannot be read), 0 for a whole disk or a file sysfs does not know.
+     */
+    private static String reportStart(Proc p, String dev) {
+        int[] devno = Sysfs.devno(p, dev);
+        Sysfs.Node node = devno == null ? null : Sysfs.find(p, devno);
+        if (node == null || !node.isPartition()) {
+            return String.format("%15d", 0);
         }
-        return operands(p).size() != want ? tooFew(p) : 0;
+        String start = p.readSmall(node.path() + "/start");
+        return start == null ? String.format("%15s", "N/A") : String.format("%15s", start.strip());
     }
 
-    private static int blkpg(Proc p, String dev, BlkpgIoctlArg arg, String failure) {
+    private static String version(Proc p) {
+        return p.name() + VERSION + "\n";
+    }
+
+    /**
+     * The options addpart, delpart and resizepart share ({@code getopt_long} with "Vh"): the
+     * exit status of --help, --version or a bad option, or -1 to go on. The operand count is
+     * checked against every argument, a "--" included, as the C code checks {@code argc}.
+     */
+    private static int options(Proc p, String usage, int operands) {
+        Getopt g = new Getopt(p.name(), "Vh", List.of(new Getopt.LongOpt("help", 0, 'h'),
+                new Getopt.LongOpt("version", 0, 'V'))).parse(p.args());
+        if (!g.opts.isEmpty()) {
+            p.out().print(g.opts.getFirst().key() == 'V' ? version(p) : "\nUsage:\n " + p.name() + " " + usage
+                    + "\n\nOptions:\n -h, --help     display this help\n -V, --version  display version\n"
+                    + "\nFor more details see " + p.name() + "(8).\n");
+            return 0;
+        }
+        if (g.error != null) {
+            p.err().println(g.error);
+            return p.tryHelp();
+        }
+        if (p.args().size() != operands) {
+            p.error("not enough arguments");
+            return p.tryHelp();
+        }
+        return -1;
+    }
+
+    /**
+     * resizepart's {@code get_partition_start}: the {@code start} attribute of partition {@code
+     * pno} below the disk's sysfs directory, or null after the message. A file that is not a block
+     * device fails before any sysfs access, with errno still 0 ("Success").
+     */
+    private static String partitionStart(Proc p, String dev, long pno, String pnoText) {
+        int[] devno = Sysfs.devno(p, dev);
+        Sysfs.Node disk = devno == null ? null : Sysfs.find(p, devno);
+        Sysfs.Node part = disk == null ? null : Sysfs.partition(p, disk, pno);
+        String start = part == null ? null : p.readSmall(part.path() + "/start");
+        if (start == null) {
+            p.error(dev + ": failed to get start of the partition number " + pnoText + ": "
+                    + (devno == null ? "Success" : "No such file or directory"));
+        }
+        return start;
+    }
+
+    /** {@code open(disk, O_RDONLY)} or {@code err(..., "cannot open %s")}: the fd, or -1 after the message. */
+    private static int openDisk(Proc p, String dev) {
         SysResult r = p.open(dev, OpenFlags.O_RDONLY);
         if (r.isError()) {
             p.error("cannot open " + dev + ": " + r.errno().strerror());
-            return 1;
+            return -1;
         }
-        SysResult res = p.kernel().ioctl(p.task(), r.intValue(), Ioctl.BLKPG, arg);
-        p.close(r.intValue());
+        return r.intValue();
+    }
+
+    /** {@code strtou32_or_err} / {@code strtou64_or_err}: the number, or null after the message. */
+    private static Long number(Proc p, String text, String what, boolean u32) {
+        Strutils.Num n = u32 ? Strutils.u32(text) : Strutils.u64(text);
+        if (!n.ok()) {
+            p.error(n.message(what, text));
+            return null;
+        }
+        return n.value();
+    }
+
+    /** The BLKPG call on the open disk; a failure is {@code err(..., failure)}. */
+    private static int blkpg(Proc p, int fd, BlkpgIoctlArg arg, String failure) {
+        SysResult res = p.kernel().ioctl(p.task(), fd, Ioctl.BLKPG, arg);
         if (res.isError()) {
             p.error(failure + ": " + res.errno().strerror());
             return 1;
@@ -307,74 +389,64 @@ public final class BlockTools {
         return 0;
     }
 
-    /** {@code addpart DISK PARTNO START LENGTH} (START and LENGTH in 512-byte sectors). */
+    /**
+     * {@code addpart DISK PARTNO START LENGTH} (START and LENGTH in 512-byte sectors): the disk is
+     * opened first; the three numbers are arguments of one C call, which gcc on x86_64 evaluates
+     * right to left, so a bad length is reported before a bad start or number.
+     */
     public static int addpart(Proc p) {
-        int bad = preamble(p, 4);
-        if (bad != 0) {
-            return bad;
+        int status = options(p, "<disk device> <partition number> <start> <length>\n\n"
+                + "Tell the kernel about the existence of a specified partition.", 4);
+        if (status >= 0) {
+            return status;
         }
-        List<String> a = operands(p);
-        SysResult r = p.open(a.get(0), OpenFlags.O_RDONLY);
-        if (r.isError()) {
-            p.error("cannot open " + a.get(0) + ": " + r.errno().strerror());
-            return 1;
-        }
-        p.close(r.intValue());
-        Long pno = number(p, a.get(1), "invalid partition number argument", true);
-        Long start = pno == null ? null : number(p, a.get(2), "invalid start argument", false);
-        Long length = start == null ? null : number(p, a.get(3), "invalid length argument", false);
-        if (length == null) {
-            return 1;
-        }
-        return blkpg(p, a.get(0), BlkpgIoctlArg.add(pno.intValue(), start << 9, length << 9), "failed to add partition");
-    }
-
-    /** {@code delpart DISK PARTNO}. */
-    public static int delpart(Proc p) {
-        int bad = preamble(p, 2);
-        if (bad != 0) {
-            return bad;
-        }
-        List<String> a = operands(p);
-        SysResult r = p.open(a.get(0), OpenFlags.O_RDONLY);
-        if (r.isError()) {
-            p.error("cannot open " + a.get(0) + ": " + r.errno().strerror());
-            return 1;
-        }
-        p.close(r.intValue());
-        Long pno = number(p, a.get(1), "invalid partition number argument", true);
+        List<String> a = p.args();
+        int fd = openDisk(p, a.get(0));
+        Long length = fd < 0 ? null : number(p, a.get(3), "invalid length argument", false);
+        Long start = length == null ? null : number(p, a.get(2), "invalid start argument", false);
+        Long pno = start == null ? null : number(p, a.get(1), "invalid partition number argument", true);
         if (pno == null) {
             return 1;
         }
-        return blkpg(p, a.get(0), BlkpgIoctlArg.del(pno.intValue()), "failed to remove partition");
+        return blkpg(p, fd, BlkpgIoctlArg.add(pno.intValue(), start << 9, length << 9), "failed to add partition");
+    }
+
+    /** {@code delpart DISK PARTNO}: the disk is opened before the number is read. */
+    public static int delpart(Proc p) {
+        int status = options(p, "<disk device> <partition number>\n\n"
+                + "Tell the kernel to forget about a specified partition.", 2);
+        if (status >= 0) {
+            return status;
+        }
+        List<String> a = p.args();
+        int fd = openDisk(p, a.get(0));
+        Long pno = fd < 0 ? null : number(p, a.get(1), "invalid partition number argument", true);
+        if (pno == null) {
+            return 1;
+        }
+        return blkpg(p, fd, BlkpgIoctlArg.del(pno.intValue()), "failed to remove partition");
     }
 
     /**
-     * {@code resizepart DISK PARTNO LENGTH}: the start comes from sysfs (the partition's
-     * {@code start} file); a partition sysfs does not know is reported before any ioctl.
+     * {@code resizepart DISK PARTNO LENGTH}: the number is read before the disk is opened; the
+     * start comes from sysfs (the partition's {@code start} file), and a partition sysfs does not
+     * know is reported before the length is read.
      */
     public static int resizepart(Proc p) {
-        int bad = preamble(p, 3);
-        if (bad != 0) {
-            return bad;
+        int status = options(p, "<disk device> <partition number> <length>\n\n"
+                + "Tell the kernel about the new size of a partition.", 3);
+        if (status >= 0) {
+            return status;
         }
-        List<String> a = operands(p);
+        List<String> a = p.args();
         String dev = a.get(0);
-        SysResult r = p.open(dev, OpenFlags.O_RDONLY);
-        if (r.isError()) {
-            p.error("cannot open " + dev + ": " + r.errno().strerror());
-            return 1;
-        }
-        p.close(r.intValue());
         Long pno = number(p, a.get(1), "invalid partition number argument", true);
-        if (pno == null) {
+        int fd = pno == null ? -1 : openDisk(p, dev);
+        if (fd < 0) {
             return 1;
         }
-        String disk = dev.substring(dev.lastIndexOf('/') + 1);
-        String part = Character.isDigit(disk.charAt(disk.length() - 1)) ? disk + "p" + pno : disk + pno;
-        String start = readSmall(p, "/sys/block/" + disk + "/" + part + "/start");
+        String start = partitionStart(p, dev, pno, a.get(1));
         if (start == null) {
-            p.error(dev + ": failed to get start of the partition number " + a.get(1) + ": No such file or directory");
             return 1;
         }
         Long length = number(p, a.get(2), "invalid length argument", false);
@@ -382,7 +454,7 @@ public final class BlockTools {
             return 1;
         }
         long startSect = Long.parseLong(start.strip());
-        return blkpg(p, dev, BlkpgIoctlArg.resize(pno.intValue(), startSect << 9, length << 9),
+        return blkpg(p, fd, BlkpgIoctlArg.resize(pno.intValue(), startSect << 9, length << 9),
                 "failed to resize partition");
     }
 }

@@ -102,25 +102,25 @@ public final class Partx {
         return new Partx(p).main();
     }
 
-    private static final List<FdiskGetopt.LongOpt> LONGOPTS = List.of(
-            new FdiskGetopt.LongOpt("bytes", 0, 'b'),
-            new FdiskGetopt.LongOpt("noheadings", 0, 'g'),
-            new FdiskGetopt.LongOpt("raw", 0, 'r'),
-            new FdiskGetopt.LongOpt("list", 0, 'l'),
-            new FdiskGetopt.LongOpt("show", 0, 's'),
-            new FdiskGetopt.LongOpt("add", 0, 'a'),
-            new FdiskGetopt.LongOpt("delete", 0, 'd'),
-            new FdiskGetopt.LongOpt("update", 0, 'u'),
-            new FdiskGetopt.LongOpt("type", 1, 't'),
-            new FdiskGetopt.LongOpt("list-types", 0, 1000),
-            new FdiskGetopt.LongOpt("nr", 1, 'n'),
-            new FdiskGetopt.LongOpt("output", 1, 'o'),
-            new FdiskGetopt.LongOpt("output-all", 0, 1001),
-            new FdiskGetopt.LongOpt("pairs", 0, 'P'),
-            new FdiskGetopt.LongOpt("sector-size", 1, 'S'),
-            new FdiskGetopt.LongOpt("help", 0, 'h'),
-            new FdiskGetopt.LongOpt("version", 0, 'V'),
-            new FdiskGetopt.LongOpt("verbose", 0, 'v'));
+    private static final List<Getopt.LongOpt> LONGOPTS = List.of(
+            new Getopt.LongOpt("bytes", 0, 'b'),
+            new Getopt.LongOpt("noheadings", 0, 'g'),
+            new Getopt.LongOpt("raw", 0, 'r'),
+            new Getopt.LongOpt("list", 0, 'l'),
+            new Getopt.LongOpt("show", 0, 's'),
+            new Getopt.LongOpt("add", 0, 'a'),
+            new Getopt.LongOpt("delete", 0, 'd'),
+            new Getopt.LongOpt("update", 0, 'u'),
+            new Getopt.LongOpt("type", 1, 't'),
+            new Getopt.LongOpt("list-types", 0, 1000),
+            new Getopt.LongOpt("nr", 1, 'n'),
+            new Getopt.LongOpt("output", 1, 'o'),
+            new Getopt.LongOpt("output-all", 0, 1001),
+            new Getopt.LongOpt("pairs", 0, 'P'),
+            new Getopt.LongOpt("sector-size", 1, 'S'),
+            new Getopt.LongOpt("help", 0, 'h'),
+            new Getopt.LongOpt("version", 0, 'V'),
+            new Getopt.LongOpt("verbose", 0, 'v'));
 
     private static final String EXCL = "Padlrsu";
 
@@ -138,7 +138,7 @@ public final class Partx {
     }
 
     private static String longName(char c) {
-        for (FdiskGetopt.LongOpt lo : LONGOPTS) {
+        for (Getopt.LongOpt lo : LONGOPTS) {
             if (lo.key() == c) {
                 return lo.name();
             }
@@ -147,7 +147,7 @@ public final class Partx {
     }
 
     private int main() {
-        FdiskGetopt g = new FdiskGetopt(p.name(), "abdglrsuvn:t:o:PS:hV", LONGOPTS);
+        Getopt g = new Getopt(p.name(), "abdglrsuvn:t:o:PS:hV", LONGOPTS);
         g.parse(p.args());
         Act what = Act.NONE;
         int lower = 0;
@@ -159,7 +159,7 @@ public final class Partx {
         String outarg = null;
         int sectorSize = 0;
         int exclSeen = 0;
-        for (FdiskGetopt.Opt o : g.opts) {
+        for (Getopt.Opt o : g.opts) {
             int c = o.key();
             if (c < 128 && EXCL.indexOf(c) >= 0) {
                 if (exclSeen == 0) {
@@ -204,15 +204,11 @@ public final class Partx {
                 }
                 case 's' -> what = Act.SHOW;
                 case 'S' -> {
-                    try {
-                        long v = Long.parseLong(o.arg());
-                        if (v < 0 || v > 0xffffffffL) {
-                            throw new NumberFormatException();
-                        }
-                        sectorSize = (int) v;
-                    } catch (NumberFormatException e) {
-                        return errx("invalid sector size argument: '" + o.arg() + "'");
+                    Strutils.Num n = Strutils.u32(o.arg());
+                    if (!n.ok()) {
+                        return errx(n.message("invalid sector size argument", o.arg()));
                     }
+                    sectorSize = (int) n.value();
                 }
                 case 't' -> type = o.arg();
                 case 'u' -> what = Act.UPD;
@@ -235,8 +231,7 @@ public final class Partx {
         }
         if (g.error != null) {
             p.err().print(g.error + "\n");
-            p.err().print("Try '" + p.name() + " --help' for more information.\n");
-            return 1;
+            return p.tryHelp();
         }
         if (what == Act.NONE) {
             what = Act.SHOW;
@@ -293,10 +288,10 @@ public final class Partx {
             wholedisk = null;
             if (st.stat().type() == Kernel.Stat.Type.BLOCK_DEVICE) {
                 partDevno = new int[] {st.stat().rdevMajor(), st.stat().rdevMinor()};
-                String[] found = sysfsFind(partDevno);
-                if (found != null && found[1] != null) {
-                    wholedisk = "/dev/" + found[0];
-                    diskDevno = parseDevno(readSmall("/sys/block/" + found[0] + "/dev"));
+                Sysfs.Node found = Sysfs.find(p, partDevno);
+                if (found != null && found.isPartition()) {
+                    wholedisk = "/dev/" + found.disk();
+                    diskDevno = Sysfs.parseDevno(p.readSmall("/sys/block/" + found.disk() + "/dev"));
                 }
             }
             if (wholedisk == null) {
@@ -307,8 +302,7 @@ public final class Partx {
             }
         } else {
             warnx("bad usage");
-            p.err().print("Try '" + p.name() + " --help' for more information.\n");
-            return 1;
+            return p.tryHelp();
         }
         if (device != null && (upper != 0 || lower != 0)) {
             return errx("--nr and <partition> are mutually exclusive");
@@ -449,65 +443,12 @@ public final class Partx {
 
     // ---- sysfs --------------------------------------------------------------------------------
 
-    /** A small sysfs file's content, or null. */
-    private String readSmall(String path) {
-        SysResult r = k.open(p.task(), path, OpenFlags.O_RDONLY);
-        if (r.isError()) {
-            return null;
-        }
-        byte[] buf = new byte[4096];
-        SysResult n = k.read(p.task(), r.intValue(), buf, 0, buf.length);
-        k.close(p.task(), r.intValue());
-        return n.isError() ? null : new String(buf, 0, n.intValue(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static int[] parseDevno(String s) {
-        if (s == null) {
-            return null;
-        }
-        String[] w = s.strip().split(":");
-        try {
-            return new int[] {Integer.parseInt(w[0]), Integer.parseInt(w[1])};
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** {disk, partition or null} whose sysfs "dev" is this device number, or null. */
-    private String[] sysfsFind(int[] devno) {
-        String want = devno[0] + ":" + devno[1];
-        Kernel.ListResult disks = k.list(p.task(), "/sys/block");
-        if (!disks.isOk()) {
-            return null;
-        }
-        for (String disk : disks.names()) {
-            String dev = readSmall("/sys/block/" + disk + "/dev");
-            if (dev != null && dev.strip().equals(want)) {
-                return new String[] {disk, null};
-            }
-            Kernel.ListResult entries = k.list(p.task(), "/sys/block/" + disk);
-            if (!entries.isOk()) {
-                continue;
-            }
-            for (String e : entries.names()) {
-                if (!e.startsWith(disk)) {
-                    continue;
-                }
-                String pdev = readSmall("/sys/block/" + disk + "/" + e + "/dev");
-                if (pdev != null && pdev.strip().equals(want)) {
-                    return new String[] {disk, e};
-                }
-            }
-        }
-        return null;
-    }
-
     /** get_partno_from_device(): sysfs "partition", else the trailing digits of the name. */
     private Integer partnoFromDevice(String partition, int[] devno) {
         if (devno != null) {
-            String[] found = sysfsFind(devno);
-            if (found != null && found[1] != null) {
-                String s = readSmall("/sys/block/" + found[0] + "/" + found[1] + "/partition");
+            Sysfs.Node found = Sysfs.find(p, devno);
+            if (found != null && found.isPartition()) {
+                String s = p.readSmall(found.path() + "/partition");
                 if (s != null) {
                     try {
                         return Integer.parseInt(s.strip());
@@ -535,20 +476,17 @@ public final class Partx {
     /** get_max_partno(): the highest "partition" of the disk's partitions in sysfs. */
     private int maxPartno(String disk, int[] devno) {
         if (devno == null) {
-            Kernel.StatResult st = k.stat(p.task(), disk);
-            if (st.isOk() && st.stat().type() == Kernel.Stat.Type.BLOCK_DEVICE) {
-                devno = new int[] {st.stat().rdevMajor(), st.stat().rdevMinor()};
-            }
+            devno = Sysfs.devno(p, disk);
         }
         if (devno == null || disk.lastIndexOf('/') < 0) {
             return SLICES_MAX;
         }
         String parent = disk.substring(disk.lastIndexOf('/') + 1);
-        String[] found = sysfsFind(devno);
+        Sysfs.Node found = Sysfs.find(p, devno);
         if (found == null) {
             return SLICES_MAX;
         }
-        String dir = "/sys/block/" + found[0] + (found[1] != null ? "/" + found[1] : "");
+        String dir = found.path();
         Kernel.ListResult entries = k.list(p.task(), dir);
         if (!entries.isOk()) {
             return SLICES_MAX;
@@ -558,7 +496,7 @@ public final class Partx {
             if (!e.startsWith(parent)) {
                 continue;
             }
-            String s = readSmall(dir + "/" + e + "/partition");
+            String s = p.readSmall(dir + "/" + e + "/partition");
             if (s == null) {
                 continue;
             }

@@ -135,52 +135,52 @@ public final class Sfdisk {
         return new Sfdisk(p).main();
     }
 
-    private static final List<FdiskGetopt.LongOpt> LONGOPTS = List.of(
-            new FdiskGetopt.LongOpt("activate", 0, 'A'),
-            new FdiskGetopt.LongOpt("append", 0, 'a'),
-            new FdiskGetopt.LongOpt("backup-pt-sectors", 0, 'B'),
-            new FdiskGetopt.LongOpt("backup", 0, 'b'),
-            new FdiskGetopt.LongOpt("backup-file", 1, 'O'),
-            new FdiskGetopt.LongOpt("bytes", 0, 1000),
-            new FdiskGetopt.LongOpt("color", 2, 1001),
-            new FdiskGetopt.LongOpt("lock", 2, 1002),
-            new FdiskGetopt.LongOpt("delete", 0, 1003),
-            new FdiskGetopt.LongOpt("dump", 0, 'd'),
-            new FdiskGetopt.LongOpt("help", 0, 'h'),
-            new FdiskGetopt.LongOpt("force", 0, 'f'),
-            new FdiskGetopt.LongOpt("json", 0, 'J'),
-            new FdiskGetopt.LongOpt("label", 1, 'X'),
-            new FdiskGetopt.LongOpt("label-nested", 1, 'Y'),
-            new FdiskGetopt.LongOpt("list", 0, 'l'),
-            new FdiskGetopt.LongOpt("list-free", 0, 'F'),
-            new FdiskGetopt.LongOpt("list-types", 0, 'T'),
-            new FdiskGetopt.LongOpt("no-act", 0, 'n'),
-            new FdiskGetopt.LongOpt("no-reread", 0, 1004),
-            new FdiskGetopt.LongOpt("no-tell-kernel", 0, 1005),
-            new FdiskGetopt.LongOpt("move-data", 2, 1006),
-            new FdiskGetopt.LongOpt("move-use-fsync", 0, 1007),
-            new FdiskGetopt.LongOpt("output", 1, 'o'),
-            new FdiskGetopt.LongOpt("partno", 1, 'N'),
-            new FdiskGetopt.LongOpt("reorder", 0, 'r'),
-            new FdiskGetopt.LongOpt("show-geometry", 0, 'g'),
-            new FdiskGetopt.LongOpt("quiet", 0, 'q'),
-            new FdiskGetopt.LongOpt("verify", 0, 'V'),
-            new FdiskGetopt.LongOpt("version", 0, 'v'),
-            new FdiskGetopt.LongOpt("wipe", 1, 'w'),
-            new FdiskGetopt.LongOpt("wipe-partitions", 1, 'W'),
-            new FdiskGetopt.LongOpt("relocate", 0, 1008),
-            new FdiskGetopt.LongOpt("part-uuid", 0, 1009),
-            new FdiskGetopt.LongOpt("part-label", 0, 1010),
-            new FdiskGetopt.LongOpt("part-type", 0, 1011),
-            new FdiskGetopt.LongOpt("part-attrs", 0, 1012),
-            new FdiskGetopt.LongOpt("disk-id", 0, 1013),
-            new FdiskGetopt.LongOpt("show-pt-geometry", 0, 'G'),
-            new FdiskGetopt.LongOpt("unit", 1, 'u'),
-            new FdiskGetopt.LongOpt("Linux", 0, 'L'),
-            new FdiskGetopt.LongOpt("show-size", 0, 's'),
-            new FdiskGetopt.LongOpt("change-id", 0, 1014),
-            new FdiskGetopt.LongOpt("id", 0, 'c'),
-            new FdiskGetopt.LongOpt("print-id", 0, 1015));
+    private static final List<Getopt.LongOpt> LONGOPTS = List.of(
+            new Getopt.LongOpt("activate", 0, 'A'),
+            new Getopt.LongOpt("append", 0, 'a'),
+            new Getopt.LongOpt("backup-pt-sectors", 0, 'B'),
+            new Getopt.LongOpt("backup", 0, 'b'),
+            new Getopt.LongOpt("backup-file", 1, 'O'),
+            new Getopt.LongOpt("bytes", 0, 1000),
+            new Getopt.LongOpt("color", 2, 1001),
+            new Getopt.LongOpt("lock", 2, 1002),
+            new Getopt.LongOpt("delete", 0, 1003),
+            new Getopt.LongOpt("dump", 0, 'd'),
+            new Getopt.LongOpt("help", 0, 'h'),
+            new Getopt.LongOpt("force", 0, 'f'),
+            new Getopt.LongOpt("json", 0, 'J'),
+            new Getopt.LongOpt("label", 1, 'X'),
+            new Getopt.LongOpt("label-nested", 1, 'Y'),
+            new Getopt.LongOpt("list", 0, 'l'),
+            new Getopt.LongOpt("list-free", 0, 'F'),
+            new Getopt.LongOpt("list-types", 0, 'T'),
+            new Getopt.LongOpt("no-act", 0, 'n'),
+            new Getopt.LongOpt("no-reread", 0, 1004),
+            new Getopt.LongOpt("no-tell-kernel", 0, 1005),
+            new Getopt.LongOpt("move-data", 2, 1006),
+            new Getopt.LongOpt("move-use-fsync", 0, 1007),
+            new Getopt.LongOpt("output", 1, 'o'),
+            new Getopt.LongOpt("partno", 1, 'N'),
+            new Getopt.LongOpt("reorder", 0, 'r'),
+            new Getopt.LongOpt("show-geometry", 0, 'g'),
+            new Getopt.LongOpt("quiet", 0, 'q'),
+            new Getopt.LongOpt("verify", 0, 'V'),
+            new Getopt.LongOpt("version", 0, 'v'),
+            new Getopt.LongOpt("wipe", 1, 'w'),
+            new Getopt.LongOpt("wipe-partitions", 1, 'W'),
+            new Getopt.LongOpt("relocate", 0, 1008),
+            new Getopt.LongOpt("part-uuid", 0, 1009),
+            new Getopt.LongOpt("part-label", 0, 1010),
+            new Getopt.LongOpt("part-type", 0, 1011),
+            new Getopt.LongOpt("part-attrs", 0, 1012),
+            new Getopt.LongOpt("disk-id", 0, 1013),
+            new Getopt.LongOpt("show-pt-geometry", 0, 'G'),
+            new Getopt.LongOpt("unit", 1, 'u'),
+            new Getopt.LongOpt("Linux", 0, 'L'),
+            new Getopt.LongOpt("show-size", 0, 's'),
+            new Getopt.LongOpt("change-id", 0, 1014),
+            new Getopt.LongOpt("id", 0, 'c'),
+            new Getopt.LongOpt("print-id", 0, 1015));
 
     /** errx(): "sfdisk: msg" on stderr (stdout is not flushed first, as in glibc). */
     private int errx(String msg) {
@@ -189,10 +189,10 @@ public final class Sfdisk {
     }
 
     private int main() {
-        FdiskGetopt g = new FdiskGetopt(p.name(), "aAbBcdfFgGhJlLo:O:nN:qrsTu:vVX:Y:w:W:", LONGOPTS);
+        Getopt g = new Getopt(p.name(), "aAbBcdfFgGhJlLo:O:nN:qrsTu:vVX:Y:w:W:", LONGOPTS);
         g.parse(p.args());
         boolean verify = false;
-        for (FdiskGetopt.Opt o : g.opts) {
+        for (Getopt.Opt o : g.opts) {
             switch (o.key()) {
                 case 'a' -> append = true;
                 case 'd' -> act = Act.DUMP;
@@ -209,11 +209,11 @@ public final class Sfdisk {
                 case 'l' -> act = Act.LIST;
                 case 'n' -> noact = true;
                 case 'N' -> {
-                    Long n = parseU32(o.arg());
-                    if (n == null) {
-                        return errx("failed to parse partition number: '" + o.arg() + "'");
+                    Strutils.Num n = Strutils.u32(o.arg());
+                    if (!n.ok()) {
+                        return errx(n.message("failed to parse partition number", o.arg()));
                     }
-                    partno = (int) (n - 1);
+                    partno = (int) (n.value() - 1);
                 }
                 case 'q' -> quiet = true;
                 case 's' -> act = Act.SHOW_SIZE;
@@ -258,8 +258,7 @@ public final class Sfdisk {
         }
         if (g.error != null) {
             p.err().print(g.error + "\n");
-            p.err().print("Try '" + p.name() + " --help' for more information.\n");
-            return 1;
+            return p.tryHelp();
         }
         if (act == null) {
             act = verify ? Act.OTHER : Act.FDISK;
@@ -278,15 +277,6 @@ public final class Sfdisk {
             case DELETE -> commandDelete(args);
             case OTHER -> errx("this command is not supported by the simulator");
         };
-    }
-
-    private static Long parseU32(String s) {
-        try {
-            long v = Long.parseLong(s.strip());
-            return v < 0 || v > 0xffffffffL ? null : v;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     // ---- devices --------------------------------------------------------------------------------
@@ -729,12 +719,12 @@ public final class Sfdisk {
             }
         } else {
             for (String a : args.subList(1, args.size())) {
-                Long n = parseU32(a);
-                if (n == null) {
-                    return errx("failed to parse partition number: '" + a + "'");
+                Strutils.Num n = Strutils.u32(a);
+                if (!n.ok()) {
+                    return errx(n.message("failed to parse partition number", a));
                 }
-                if (cxt.label.delete((int) (n - 1)) != 0) {
-                    return errx(devname + ": partition " + n + ": failed to delete");
+                if (cxt.label.delete((int) (n.value() - 1)) != 0) {
+                    return errx(devname + ": partition " + n.value() + ": failed to delete");
                 }
             }
         }
@@ -781,11 +771,11 @@ public final class Sfdisk {
             if (i == 1 && args.get(1).equals("-")) {
                 break;
             }
-            Long n = parseU32(args.get(i));
-            if (n == null) {
-                return errx("failed to parse partition number: '" + args.get(i) + "'");
+            Strutils.Num n = Strutils.u32(args.get(i));
+            if (!n.ok()) {
+                return errx(n.message("failed to parse partition number", args.get(i)));
             }
-            if (dos.toggleBootable((int) (n - 1)) != 0) {
+            if (dos.toggleBootable((int) (n.value() - 1)) != 0) {
                 return errx(devname + ": partition " + (i + 1) + ": failed to toggle bootable flag");
             }
         }
@@ -921,11 +911,11 @@ public final class Sfdisk {
         int ignored = 0;
         String devname = args.isEmpty() ? null : args.getFirst();
         if (partno < 0 && args.size() > 1) {
-            Long n = parseU32(args.get(1));
-            if (n == null) {
-                return errx("failed to parse partition number: '" + args.get(1) + "'");
+            Strutils.Num n = Strutils.u32(args.get(1));
+            if (!n.ok()) {
+                return errx(n.message("failed to parse partition number", args.get(1)));
             }
-            partno = (int) (long) n;
+            partno = (int) n.value();
         }
         if (devname == null) {
             return errx("no disk device specified");

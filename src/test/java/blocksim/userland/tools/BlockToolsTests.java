@@ -1,6 +1,7 @@
 package blocksim.userland.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import blocksim.drivers.DiskSpec;
 import blocksim.userland.ShellHarness;
@@ -73,6 +74,56 @@ class BlockToolsTests {
                 "RO    RA   SSZ   BSZ        StartSec            Size   Device\n"
                         + "rw   256   512  4096               0        67108864   /dev/sda\n"
                         + "rw   256   512  4096            2048        16777216   /dev/sda1\n", 0);
+    }
+
+    /** report_all_devices: every name in /proc/partitions, devices that fail left out silently. */
+    @Test
+    void blockdevReportWithoutDevicesReadsProcPartitions() {
+        sh.ok("addpart /dev/sda 1 2048 32768");
+        sh.ok("disk add sdb 8MiB");
+        expect("blockdev --report",
+                "RO    RA   SSZ   BSZ        StartSec            Size   Device\n"
+                        + "rw   256   512  4096               0        67108864   /dev/sda\n"
+                        + "rw   256   512  4096            2048        16777216   /dev/sda1\n"
+                        + "rw   256   512  4096               0         8388608   /dev/sdb\n", 0);
+        expect("as nobody blockdev --report",
+                "RO    RA   SSZ   BSZ        StartSec            Size   Device\n", 0);
+        expect("as nobody blockdev --report /dev/sda",
+                "blockdev: cannot open /dev/sda: Permission denied\n"
+                        + "RO    RA   SSZ   BSZ        StartSec            Size   Device\n", 0);
+    }
+
+    /** The usage texts and versions of util-linux 2.38.1, as the live tools print them. */
+    @Test
+    void helpAndVersion() {
+        ShellHarness.Run help = sh.run("blockdev --help");
+        assertEquals(0, help.status());
+        assertTrue(help.output().startsWith("\nUsage:\n blockdev [-v|-q] commands devices\n"), help.output());
+        assertTrue(help.output().contains("\n --getsz                   get size in 512-byte sectors\n"
+                + " --setro                   set read-only\n"), help.output());
+        assertTrue(help.output().contains("\n --setbsz <bytes>          set blocksize on file descriptor opening the block"
+                + " device\n"), help.output());
+        assertTrue(help.output().endsWith(" --rereadpt                reread partition table\n\n"
+                + "For more details see blockdev(8).\n"), help.output());
+        expect("blockdev -V", "blockdev from util-linux 2.38.1\n", 0);
+        expect("blockdev", "blockdev: not enough arguments\nTry 'blockdev --help' for more information.\n", 1);
+        expect("delpart --help", """
+
+                Usage:
+                 delpart <disk device> <partition number>
+
+                Tell the kernel to forget about a specified partition.
+
+                Options:
+                 -h, --help     display this help
+                 -V, --version  display version
+
+                For more details see delpart(8).
+                """, 0);
+        expect("resizepart --vers", "resizepart from util-linux 2.38.1\n", 0);
+        expect("addpart --foo", "addpart: unrecognized option '--foo'\nTry 'addpart --help' for more information.\n", 1);
+        expect("addpart -- /dev/sda 1 2048 10",
+                "addpart: not enough arguments\nTry 'addpart --help' for more information.\n", 1);
     }
 
     @Test

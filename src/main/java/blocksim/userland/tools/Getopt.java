@@ -8,7 +8,7 @@ import java.util.List;
  * ("ab:c"), long options with unique-prefix abbreviations, arguments attached or separate,
  * operands permuted to the end, "--" ending the options, and glibc's error messages.
  */
-final class FdiskGetopt {
+final class Getopt {
 
     /** A long option: its name, whether it takes an argument (0 no, 1 required, 2 optional), its key. */
     record LongOpt(String name, int hasArg, int key) {
@@ -31,7 +31,7 @@ final class FdiskGetopt {
     final List<Opt> opts = new ArrayList<>();
     final List<String> operands = new ArrayList<>();
 
-    FdiskGetopt(String prog, String shortOpts, List<LongOpt> longOpts) {
+    Getopt(String prog, String shortOpts, List<LongOpt> longOpts) {
         this.prog = prog;
         this.shortOpts = shortOpts;
         this.longOpts = longOpts;
@@ -44,7 +44,7 @@ final class FdiskGetopt {
      * Parses {@code args} up to the first bad option, whose message goes to {@link #error}: the
      * caller handles the options before it first, as a getopt loop would.
      */
-    FdiskGetopt parse(List<String> args) {
+    Getopt parse(List<String> args) {
         try {
             parseOrThrow(args);
         } catch (Bad e) {
