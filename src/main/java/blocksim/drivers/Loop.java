@@ -167,7 +167,10 @@ final class Loop implements DiskDriver, BlockDriver {
      * {@code __loop_clr_fd}: capacity back to 0 without a log line ({@code invalidate_disk}) and,
      * with partition scanning, the partitions
      * dropped (6.18 {@code bdev_disk_changed}; 2.6.32 BLKRRPART when {@code max_part > 0}).
-     * Partitions added with BLKPG on a device without PARTSCAN stay behind in 6.18, as there.
+     * Partitions added with BLKPG on a device without PARTSCAN stay behind in 6.18, as there. The
+     * read-only state stays too, until the next bind sets it ({@code loop_configure} calls {@code
+     * set_disk_ro}, 2.6.32 {@code loop_set_fd} {@code set_device_ro}); a 6.18 BLKROSET flag on the
+     * whole disk outlives even that.
      */
     private void clear(Gendisk disk, Task task, boolean inRelease) {
         LoopDevice lo = lo(disk);
@@ -176,7 +179,6 @@ final class Loop implements DiskDriver, BlockDriver {
         lo.autoclear = false;
         lo.partscan = false;
         disk.clearMedium();
-        disk.setDiskRo(false);
         if (genhd.profile().modern()) {
             if (scan) {
                 if (inRelease) {

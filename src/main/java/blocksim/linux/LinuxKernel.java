@@ -57,9 +57,10 @@ public final class LinuxKernel implements Kernel {
 
     /**
      * A disk of this run: the name the run uses, the loop device behind it, and the read-ahead
-     * (sectors) the loop device had before the run bound it, which teardown puts back: the kernel
-     * never lowers a read-ahead by itself ({@code blk_apply_bdi_limits}), so a BLKRASET of the
-     * run would otherwise outlive it.
+     * (sectors) the loop device had before the run bound it, which teardown puts back (with the
+     * read-only flag cleared): the kernel never lowers a read-ahead by itself ({@code
+     * blk_apply_bdi_limits}) and keeps BLKROSET's flag across a detach, so the run's settings
+     * would otherwise outlive it.
      */
     record Disk(String name, int loopNumber, String image, long readAhead) {
         String real() {
@@ -635,8 +636,7 @@ public final class LinuxKernel implements Kernel {
                 Libc.Ret r;
                 long readAhead;
                 try (Arena a = Arena.ofConfined()) {
-                    MemorySegment ra = a.allocate(ValueLayout.JAVA_LONG);
-                    readAhead = Libc.ioctl(loopFd, Ioctl.BLKRAGET, ra).failed() ? -1 : ra.get(ValueLayout.JAVA_LONG, 0);
+                    readAhead = fresh(a, loopFd);
                     MemorySegment cfg = a.allocate(LOOP_CONFIG_SIZE, 8);
                     cfg.set(ValueLayout.JAVA_INT, 0, imgFd);
                     cfg.set(ValueLayout.JAVA_INT, 4, spec.sectorSize());
@@ -662,6 +662,21 @@ public final class LinuxKernel implements Kernel {
         } finally {
             Libc.close(imgFd);
         }
+    }
+
+    /**
+     * Makes a free loop device look as it does after boot before the run binds it, and returns
+     * the read-ahead it had (sectors, -1 if unknown). Two settings of the whole disk outlive a
+     * detach: BLKROSET's flag, which the model's fresh device does not have, and a read-ahead
+     * above the default, which the bind would keep (it only raises). With the read-ahead at 0
+     * the bind computes the kernel's own value.
+     */
+    private static long fresh(Arena a, int loopFd) {
+        MemorySegment ra = a.allocate(ValueLayout.JAVA_LONG);
+        long found = Libc.ioctl(loopFd, Ioctl.BLKRAGET, ra).failed() ? -1 : ra.get(ValueLayout.JAVA_LONG, 0);
+        Libc.ioctl(loopFd, Ioctl.BLKRASET, MemorySegment.NULL);
+        Libc.ioctl(loopFd, Ioctl.BLKROSET, a.allocate(ValueLayout.JAVA_INT));
+        return found;
     }
 
     private static int freeLoop() {
@@ -715,8 +730,11 @@ public final class LinuxKernel implements Kernel {
                     }
                 }
             }
-            if (d.readAhead() >= 0 && Libc.ioctl(fd, Ioctl.BLKRASET, MemorySegment.ofAddress(d.readAhead())).failed()) {
-                LOG.warn("blocksim: could not restore the read-ahead of {}", d.real());
+            try (Arena a = Arena.ofConfined()) {
+                if (d.readAhead() >= 0 && Libc.ioctl(fd, Ioctl.BLKRASET, MemorySegment.ofAddress(d.readAhead())).failed()
+                        || Libc.ioctl(fd, Ioctl.BLKROSET, a.allocate(ValueLayout.JAVA_INT)).failed()) {
+                    LOG.warn("blocksim: could not restore the read-ahead and read-only flag of {}", d.real());
+                }
             }
             Libc.Ret r = Libc.ioctl(fd, LOOP_CLR_FD, MemorySegment.NULL);
             if (r.failed() && r.errno() != Errno.ENXIO.number()) {

@@ -169,6 +169,31 @@ class DriverTests {
         }
     }
 
+    /**
+     * Neither era clears a loop device's read-only state at detach; the next bind sets the disk's
+     * flag from its LO_FLAGS_READ_ONLY, and only 2.6.32 also resets BLKROSET's flag on the whole
+     * disk (set_device_ro), which 6.18 keeps (BD_READ_ONLY). Checked on the live 6.18 kernel.
+     */
+    @Test
+    void aLoopDevicesReadOnlyStateAcrossDetachAndBind() {
+        try (Sim modern = Sim.modern(); Sim old = Sim.old()) {
+            for (Sim sim : new Sim[] {modern, old}) {
+                sim.disk(DiskSpec.of("loop0", 8 * MIB).withReadOnly(true));
+                assertTrue(sim.kernel.diskRemove("loop0").isOk());
+                assertEquals("1\n", sim.cat("/sys/block/loop0/ro"), "still read-only while unbound");
+                sim.disk("loop0", 8 * MIB);
+                assertEquals("0\n", sim.cat("/sys/block/loop0/ro"), "the bind sets the disk's flag");
+                int fd = sim.open("/dev/loop0", OpenFlags.O_RDONLY);
+                assertTrue(sim.ioctl(fd, Ioctl.BLKROSET, new blocksim.uapi.IntCell(1)).isOk());
+                sim.kernel.close(sim.root, fd);
+                assertTrue(sim.kernel.diskRemove("loop0").isOk());
+                sim.disk("loop0", 8 * MIB);
+            }
+            assertEquals("1\n", modern.cat("/sys/block/loop0/ro"), "6.18 keeps BLKROSET's flag");
+            assertEquals("0\n", old.cat("/sys/block/loop0/ro"), "2.6.32 loop_set_fd resets it");
+        }
+    }
+
     @Test
     void removingAnUnknownDiskIsEnxio() {
         try (Sim sim = Sim.modern()) {

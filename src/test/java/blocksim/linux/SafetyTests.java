@@ -78,12 +78,15 @@ class SafetyTests {
             atBind = readAheadKb(real);
             assertTrue(k.ioctl(t, fd, Ioctl.BLKRASET, new IoctlArg.Value(1 << 20)).isOk());
             assertEquals(512 * 1024, readAheadKb(real));
+            assertTrue(k.ioctl(t, fd, Ioctl.BLKROSET, new blocksim.uapi.IntCell(1)).isOk());
             assertTrue(bound(real));
             assertTrue(Files.exists(Path.of("/sys/block", real, real + "p1")));
         }
         assertFalse(bound(real), real + " detached");
         assertFalse(Files.exists(Path.of("/sys/block", real, real + "p1")), "its partition deleted");
         assertTrue(readAheadKb(real) <= atBind, "the read-ahead the run set does not outlive it");
+        assertEquals("0", Files.readString(Path.of("/sys/block", real, "ro")).strip(),
+                "nor does the read-only flag it set on the whole disk");
     }
 
     private static long readAheadKb(String loop) throws IOException {
