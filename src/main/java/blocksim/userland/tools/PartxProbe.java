@@ -34,9 +34,15 @@ final class PartxProbe {
     record Table(String type, String id, long magicOffset, int magicLength, List<Part> parts) {
     }
 
-    /** The first table libblkid finds, or null. */
+    /** What a prober returns when it fails with an error: the probe ends there, with nothing found. */
+    private static final Table FAILED = new Table("error", "", 0, 0, List.of());
+
+    /** The first table libblkid finds, or null (none found, or a prober failed). */
     static Table probe(Reader r, int sectorSize, long sizeBytes) {
-        Table t = dos(r, sectorSize);
+        Table t = dos(r, sectorSize, sizeBytes);
+        if (t == FAILED) {
+            return null;
+        }
         if (t != null) {
             return t;
         }
@@ -69,7 +75,15 @@ final class PartxProbe {
 
     // ---- dos -------------------------------------------------------------------------------
 
-    private static Table dos(Reader r, int ss) {
+    /**
+     * The partition types {@code probe_dos_pt} probes inside for a nested table ({@code
+     * dos_nested[]}): BSD (a5, a6, a9), Solaris x86 (82), minix (81), UnixWare (63).
+     */
+    private static boolean hasNestedProber(int type) {
+        return type == 0xa5 || type == 0xa6 || type == 0xa9 || type == 0x82 || type == 0x81 || type == 0x63;
+    }
+
+    private static Table dos(Reader r, int ss, long sizeBytes) {
         byte[] s = r.read(0, ss);
         if (!magic(s)) {
             return null;
@@ -95,8 +109,8 @@ final class PartxProbe {
         int partno = 1;
         for (int i = 0; i < 4; i++) {
             int e = 0x1be + 16 * i;
-            long start = le32(s, e + 8) * ssf;
-            long size = le32(s, e + 12) * ssf;
+            long start = (le32(s, e + 8) * ssf) & 0xffffffffL;
+            long size = (le32(s, e + 12) * ssf) & 0xffffffffL;
             if (size == 0) {
                 partno++;
                 continue;
@@ -111,6 +125,15 @@ final class PartxProbe {
             long size = le32(s, e + 12) * ssf;
             if (size != 0 && isExtended(u8(s, e + 4))) {
                 extended(r, ss, start & 0xffffffffL, size & 0xffffffffL, ssf, idstr, parts, next);
+            }
+        }
+        // the nested tables are not modelled, but blkid_partitions_do_subprobe's first check is:
+        // a primary of a nested type that runs past the device fails the whole probe (ENOSPC)
+        if (sizeBytes > 1440L * 1024) {
+            for (Part par : parts) {
+                if (par.partno() <= 4 && hasNestedProber(par.type()) && (par.start() + par.size()) * 512 > sizeBytes) {
+                    return FAILED;
+                }
             }
         }
         return new Table("dos", idstr, 510, 2, parts);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import blocksim.kernel.KernelConfig;
 import blocksim.kernel.Profile;
+import blocksim.kernel.Credentials;
+import blocksim.kernel.Task;
+import blocksim.uapi.OpenFlags;
 import blocksim.userland.ShellHarness;
+import blocksim.userland.label.DosLabel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -865,5 +869,49 @@ class PartxTests {
         assertEquals("2048\n16384\n18432\n8192\n26624\n24576\n", sh.ok("cat /sys/block/sda/sda1/start "
                 + "/sys/block/sda/sda1/size /sys/block/sda/sda2/start /sys/block/sda/sda2/size "
                 + "/sys/block/sda/sda3/start /sys/block/sda/sda3/size"));
+    }
+
+    private void writeMbr(String dev, DosLabel label) {
+        Task t = sh.kernel.spawn("mbr", Credentials.ROOT);
+        int fd = sh.kernel.open(t, dev, OpenFlags.O_RDWR).intValue();
+        byte[] mbr = label.sector0();
+        assertEquals(512, sh.kernel.pwrite(t, fd, mbr, 0, mbr.length, 0).value());
+        sh.kernel.exit(t);
+    }
+
+    /**
+     * libblkid probes inside primaries of the nested types (82 Solaris x86, a5/a6/a9 BSD, 81,
+     * 63), and a nested probe of a partition that runs past the end of the device fails the whole
+     * probe with ENOSPC (blkid_partitions_do_subprobe). Captured on a 64 MiB loop device.
+     */
+    @Test
+    void aNestedTypePrimaryPastTheEndFailsTheProbe() {
+        sh.ok("disk add loop0 64MiB");
+        writeMbr("/dev/loop0", new DosLabel(512, 0x12345678).primary(1, 2048, 2048, 0x83, false)
+                .primary(2, 4096, 200000, 0x82, false));
+        expect("partx -s /dev/loop0", "partx: /dev/loop0: failed to read partition table\n", 1);
+        writeMbr("/dev/loop0", new DosLabel(512, 0x12345678).primary(1, 2048, 2048, 0x83, false)
+                .primary(2, 4096, 200000, 0x83, false));
+        expect("partx -s /dev/loop0", """
+                NR START    END SECTORS  SIZE NAME UUID
+                 1  2048   4095    2048    1M      12345678-01
+                 2  4096 204095  200000 97.7M      12345678-02
+                """, 0);
+    }
+
+    /** -S 4096 on a 512-byte disk: the swap partition's nested probe now runs past the end. */
+    @Test
+    void aLargerSectorSizeCanPushANestedProbePastTheEnd() {
+        sh.ok("disk add loop0 64MiB");
+        sh.ok(script("sfdisk -q /dev/loop0", "label: dos", "label-id: 0x5fca2f22", "start=2048, size=8192, type=83",
+                "start=10240, size=8192, type=82", "start=18432, size=40960, type=5", "start=20480, size=4096, type=83"));
+        expect("partx -s -o NR,START,SECTORS,TYPE /dev/loop0", """
+                NR START SECTORS TYPE
+                 1  2048    8192 0x83
+                 2 10240    8192 0x82
+                 3 18432   40960  0x5
+                 5 20480    4096 0x83
+                """, 0);
+        expect("partx -s -S 4096 /dev/loop0", "partx: /dev/loop0: failed to read partition table\n", 1);
     }
 }
