@@ -14,6 +14,7 @@ import blocksim.fs.Vfs;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;
 import blocksim.kernel.KernelConfig;
+import blocksim.kernel.MisuseException;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Profile;
 import blocksim.kernel.Scheduler;
@@ -161,6 +162,8 @@ public final class SimKernel implements Kernel {
 
     @Override
     public Task spawn(String comm, Credentials credentials) {
+        MisuseException.requireNonNull(comm, "the command name");
+        MisuseException.requireNonNull(credentials, "the credentials");
         Task t = new Task(nextPid++, comm, credentials);
         fdTables.put(t.pid(), new TreeMap<>());
         return t;
@@ -179,9 +182,9 @@ public final class SimKernel implements Kernel {
     }
 
     private Map<Integer, OpenFile> table(Task task) {
-        Map<Integer, OpenFile> t = fdTables.get(task.pid());
+        Map<Integer, OpenFile> t = fdTables.get(MisuseException.requireNonNull(task, "the task").pid());
         if (t == null) {
-            throw new IllegalStateException(task + " was not spawned by this kernel or has exited");
+            throw MisuseException.unknownTask(task);
         }
         return t;
     }
@@ -207,6 +210,7 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult open(Task task, String path, int flags) {
         Map<Integer, OpenFile> table = table(task);
+        MisuseException.requireNonNull(path, "the path");
         Vfs.Lookup l = vfs.lookup(path);
         Inode inode = l.inode();
         if (inode == null && l.errno() == Errno.ENOENT && (flags & OpenFlags.O_CREAT) != 0) {
@@ -287,6 +291,7 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
         OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
@@ -300,11 +305,13 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
         OpenFile f = table(task).get(fd);
-        if (f == null) {
-            return SysResult.fail(Errno.EBADF);
-        }
+        MisuseException.checkRange(buf, off, len);
+        // fs/read_write.c:ksys_pread64 (both eras): a negative offset is EINVAL before the fd is looked up
         if (pos < 0) {
             return SysResult.fail(Errno.EINVAL);
+        }
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
         }
         return readAt(task, f, buf, off, len, pos);
     }
@@ -312,6 +319,9 @@ public final class SimKernel implements Kernel {
     private SysResult readAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
         if (!OpenFlags.readable(f.flags)) {
             return SysResult.fail(Errno.EBADF);
+        }
+        if (!rwVerifyArea(pos, len)) {
+            return SysResult.fail(Errno.EINVAL);
         }
         return switch (f.inode) {
             case Inode.Dir d -> SysResult.fail(Errno.EISDIR);
@@ -335,6 +345,16 @@ public final class SimKernel implements Kernel {
         };
     }
 
+    /**
+     * {@code fs/read_write.c:rw_verify_area} (both eras), after vfs_read/vfs_write have checked the
+     * file's mode: a position that is negative, or that the count would carry past LLONG_MAX, is
+     * EINVAL (block devices and regular files have no FMODE_UNSIGNED_OFFSET). Measured on 6.18: a
+     * 512-byte pwrite at 2^63 - 512 is EINVAL; a pread at 2^63 - 513 reads 0.
+     */
+    private static boolean rwVerifyArea(long pos, int len) {
+        return pos >= 0 && pos + len >= 0;
+    }
+
     private static SysResult result(long ret) {
         return ret < 0 ? SysResult.ofKernel((int) ret) : SysResult.ok(ret);
     }
@@ -342,6 +362,7 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
         OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
@@ -359,11 +380,13 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
         OpenFile f = table(task).get(fd);
-        if (f == null) {
-            return SysResult.fail(Errno.EBADF);
-        }
+        MisuseException.checkRange(buf, off, len);
+        // fs/read_write.c:ksys_pwrite64 (both eras): a negative offset is EINVAL before the fd is looked up
         if (pos < 0) {
             return SysResult.fail(Errno.EINVAL);
+        }
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
         }
         return writeAt(task, f, buf, off, len, pos);
     }
@@ -371,6 +394,9 @@ public final class SimKernel implements Kernel {
     private SysResult writeAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
         if (!OpenFlags.writable(f.flags)) {
             return SysResult.fail(Errno.EBADF);
+        }
+        if (!rwVerifyArea(pos, len)) {
+            return SysResult.fail(Errno.EINVAL);
         }
         return switch (f.inode) {
             case Inode.Regular reg -> {
@@ -434,6 +460,7 @@ public final class SimKernel implements Kernel {
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
         OpenFile f = table(task).get(fd);
+        MisuseException.requireNonNull(arg, "the ioctl argument (IoctlArg.NULL for none)");
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
@@ -448,6 +475,8 @@ public final class SimKernel implements Kernel {
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         if (vfs.lookup(path).inode() != null) {
             return SysResult.fail(Errno.EEXIST);
         }
@@ -467,6 +496,8 @@ public final class SimKernel implements Kernel {
 
     @Override
     public SysResult unlink(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Vfs.Lookup l = vfs.lookup(path);
         if (l.inode() == null) {
             return SysResult.fail(l.errno());
@@ -487,6 +518,8 @@ public final class SimKernel implements Kernel {
 
     @Override
     public StatResult stat(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Vfs.Lookup l = vfs.lookup(path);
         Inode i = l.inode();
         if (i == null) {
@@ -504,6 +537,8 @@ public final class SimKernel implements Kernel {
 
     @Override
     public ListResult list(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Vfs.Lookup l = vfs.lookup(path);
         if (l.inode() == null) {
             return new ListResult(null, l.errno());

@@ -94,7 +94,8 @@ public final class BlockIoctl {
             disk.raPages = Long.divideUnsigned(byValue(arg) * 512, DiskStore.PAGE);
             return 0;
         } else if (cmd == Ioctl.BLKSECTGET) {
-            return putInt(arg, Math.min(0xffff, disk.maxSectors));
+            // put_ushort: two bytes, whatever the cell
+            return putShort(arg, Math.min(0xffff, disk.maxSectors));
         } else if (cmd == Ioctl.BLKIOMIN) {
             return putInt(arg, disk.physicalBlockSize);
         } else if (cmd == Ioctl.BLKIOOPT || cmd == Ioctl.BLKALIGNOFF) {
@@ -317,10 +318,11 @@ public final class BlockIoctl {
         if (!task.capSysAdmin()) {
             return -Errno.EACCES.number();
         }
-        if (!(arg instanceof IntCell cell)) {
+        Integer n = getInt(arg);
+        if (n == null) {
             return -Errno.EFAULT.number();
         }
-        bdev.readOnly = cell.get() != 0;
+        bdev.readOnly = n != 0;
         return 0;
     }
 
@@ -337,13 +339,14 @@ public final class BlockIoctl {
         if (arg instanceof IoctlArg.Null) {
             return -Errno.EINVAL.number();
         }
-        if (!(arg instanceof IntCell cell)) {
+        Integer got = getInt(arg);
+        if (got == null) {
             return -Errno.EFAULT.number();
         }
         if ((mode & Bdev.MODE_EXCL) == 0 && !genhd.bdev.bdMayClaim(bdev, this)) {
             return -Errno.EBUSY.number();
         }
-        int n = cell.get();
+        int n = got;
         if (n < 512 || n > DiskStore.PAGE || Integer.bitCount(n) != 1 || n < bdev.bdDisk.logicalBlockSize) {
             return -Errno.EINVAL.number();
         }
@@ -360,8 +363,34 @@ public final class BlockIoctl {
             case IoctlArg.Value v -> v.value();
             case IoctlArg.Null n -> 0;
             case IoctlArg.BadAddress b -> b.address();
-            default -> throw new IllegalArgumentException("this ioctl takes its argument by value, not " + arg);
+            default -> throw new blocksim.kernel.MisuseException(
+                    "this ioctl takes its argument by value (IoctlArg.Value), not a pointer to " + arg);
         };
+    }
+
+    /**
+     * {@code get_user} of an int: the first four bytes of the cell (the low half of a
+     * {@link LongCell}, as x86_64 lays it out), or null (EFAULT) for memory that is not an integer
+     * cell: NULL, a bad address, a record of another type.
+     */
+    private static Integer getInt(IoctlArg arg) {
+        return switch (arg) {
+            case IntCell c -> c.get();
+            case LongCell c -> (int) c.get();
+            default -> null;
+        };
+    }
+
+    /** {@code put_user} of an unsigned short: the low two bytes of the cell. */
+    private static int putShort(IoctlArg arg, int value) {
+        switch (arg) {
+            case IntCell c -> c.set((c.get() & 0xffff_0000) | (value & 0xffff));
+            case LongCell c -> c.set((c.get() & ~0xffffL) | (value & 0xffffL));
+            default -> {
+                return -Errno.EFAULT.number();
+            }
+        }
+        return 0;
     }
 
     /** {@code put_user} of an int: EFAULT when the pointer is not the caller's. */

@@ -30,11 +30,35 @@ public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean read
             throw new IllegalArgumentException("bad scan delay " + scanDelayMin + "-" + scanDelayMax);
         }
         Objects.requireNonNull(name, "name");
+        checkName(name);
         if (sectorSize != 512 && sectorSize != 4096) {
             throw new IllegalArgumentException("sector size must be 512 or 4096, not " + sectorSize);
         }
         if (sizeBytes <= 0 || sizeBytes % sectorSize != 0) {
             throw new IllegalArgumentException("size " + sizeBytes + " must be a positive multiple of " + sectorSize);
+        }
+    }
+
+    /**
+     * The kernel's rule for a disk name: {@code gendisk.disk_name} is {@code char[DISK_NAME_LEN]}
+     * (32, {@code include/linux/blkdev.h}), so at most 31 bytes, and the name becomes a /dev node
+     * and a sysfs directory, so it cannot be empty, {@code .} or {@code ..}, or hold a {@code /}
+     * or a NUL. Both kernels check it here, before anything is created: on the live kernel the
+     * name also names the disk's image in the run's directory.
+     */
+    public static void checkName(String name) {
+        String why = null;
+        if (name.isEmpty()) {
+            why = "empty";
+        } else if (name.equals(".") || name.equals("..")) {
+            why = "not a name";
+        } else if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            why = "holds a '/' or a NUL";
+        } else if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 31) {
+            why = "longer than 31 bytes";
+        }
+        if (why != null) {
+            throw new IllegalArgumentException("disk: '" + name + "': bad disk name (" + why + ")");
         }
     }
 

@@ -24,7 +24,7 @@ public final class BlockFs {
 
     /** {@code /dev}: every registered disk and partition, plus {@code null} and {@code zero}. */
     public Inode.Dir dev() {
-        return new GeneratedDir(() -> {
+        return GeneratedDir.devtmpfs(() -> {
             Map<String, Inode> m = new TreeMap<>();
             m.put("null", new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0));
             m.put("zero", new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0));

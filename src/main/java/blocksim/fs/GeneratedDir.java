@@ -11,9 +11,31 @@ import java.util.function.Supplier;
 public final class GeneratedDir implements Inode.Dir {
 
     private final Supplier<Map<String, Inode>> entries;
+    private final boolean nameMax;
 
+    /** A sysfs or procfs directory: a name it does not have is ENOENT, however long. */
     public GeneratedDir(Supplier<Map<String, Inode>> entries) {
+        this(entries, false);
+    }
+
+    private GeneratedDir(Supplier<Map<String, Inode>> entries, boolean nameMax) {
         this.entries = entries;
+        this.nameMax = nameMax;
+    }
+
+    /**
+     * A devtmpfs directory: shmem's lookup ({@code mm/shmem.c}, {@code fs/libfs.c:simple_lookup})
+     * answers ENAMETOOLONG for a name over NAME_MAX. Measured on 6.18: {@code open("/dev/" + 256
+     * bytes)} is ENAMETOOLONG, {@code open("/sys/block/" + 300 bytes)} and {@code /proc/...} are
+     * ENOENT.
+     */
+    public static GeneratedDir devtmpfs(Supplier<Map<String, Inode>> entries) {
+        return new GeneratedDir(entries, true);
+    }
+
+    @Override
+    public boolean enforcesNameMax() {
+        return nameMax;
     }
 
     @Override

@@ -29,6 +29,11 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         Optional<Inode> lookup(String name);
 
         List<String> list();
+
+        /** Whether a lookup of a name longer than NAME_MAX (255 bytes) is ENAMETOOLONG rather than ENOENT. */
+        default boolean enforcesNameMax() {
+            return false;
+        }
     }
 
     /** A regular file whose bytes the filesystem holds. */

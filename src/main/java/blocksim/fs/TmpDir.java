@@ -26,6 +26,11 @@ public final class TmpDir implements Inode.Dir {
     }
 
     @Override
+    public boolean enforcesNameMax() {
+        return true;
+    }
+
+    @Override
     public List<String> list() {
         return new ArrayList<>(entries.keySet());
     }

@@ -57,46 +57,79 @@ public final class Vfs {
         return "/" + String.join("/", components(path));
     }
 
-    /** Resolves a path: the inode, or ENOENT / ENOTDIR / ENAMETOOLONG. */
+    /**
+     * Resolves a path as {@code fs/namei.c:path_lookupat} walks it: one component at a time, each
+     * looked up in a directory (ENOTDIR when the walk stands on anything else, {@code .} and
+     * {@code ..} included), ENOENT for a missing name, ENAMETOOLONG for a name over NAME_MAX where
+     * the directory's filesystem checks it, {@code ..} at the root staying there, and a trailing
+     * slash on a non-directory ENOTDIR.
+     */
     public Lookup lookup(String path) {
-        if (path.isEmpty()) {
-            return Lookup.fail(Errno.ENOENT);
+        PathName p = PathName.of(path);
+        if (p.failed()) {
+            return Lookup.fail(p.errno());
         }
-        if (path.length() >= 4096) {
-            return Lookup.fail(Errno.ENAMETOOLONG);
-        }
+        return walk(p.components(), p.trailingSlash());
+    }
+
+    private Lookup walk(List<String> parts, boolean mustBeDir) {
+        java.util.ArrayDeque<Inode> above = new java.util.ArrayDeque<>();
         Inode cur = root;
-        for (String part : components(path)) {
-            if (part.length() > 255) {
-                return Lookup.fail(Errno.ENAMETOOLONG);
-            }
+        for (String part : parts) {
             if (!(cur instanceof Inode.Dir dir)) {
                 return Lookup.fail(Errno.ENOTDIR);
+            }
+            if (part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!above.isEmpty()) {
+                    cur = above.pop();
+                }
+                continue;
+            }
+            if (dir.enforcesNameMax() && PathName.tooLong(part)) {
+                return Lookup.fail(Errno.ENAMETOOLONG);
             }
             Optional<Inode> next = dir.lookup(part);
             if (next.isEmpty()) {
                 return Lookup.fail(Errno.ENOENT);
             }
+            above.push(cur);
             cur = next.get();
+        }
+        if (mustBeDir && !(cur instanceof Inode.Dir)) {
+            return Lookup.fail(Errno.ENOTDIR);
         }
         return new Lookup(cur, null);
     }
 
-    /** Resolves everything but the last component. */
+    /**
+     * Resolves everything but the last component, as {@code filename_parentat} does: the parent
+     * must be a directory; a last component of {@code .} or {@code ..} (or the root itself) has no
+     * name to create or remove (EEXIST for mkdir, as the kernel answers).
+     */
     public ParentLookup parent(String path) {
-        List<String> parts = components(path);
-        if (parts.isEmpty()) {
+        PathName p = PathName.of(path);
+        if (p.failed()) {
+            return new ParentLookup(null, p.errno());
+        }
+        List<String> parts = p.components();
+        if (parts.isEmpty() || parts.getLast().equals(".") || parts.getLast().equals("..")) {
             return new ParentLookup(null, Errno.EEXIST);
         }
-        String dirPath = "/" + String.join("/", parts.subList(0, parts.size() - 1));
-        Lookup l = lookup(dirPath);
+        Lookup l = walk(parts.subList(0, parts.size() - 1), false);
         if (l.errno() != null) {
             return new ParentLookup(null, l.errno());
         }
         if (!(l.inode() instanceof Inode.Dir dir)) {
             return new ParentLookup(null, Errno.ENOTDIR);
         }
-        return new ParentLookup(new Parent(dir, parts.getLast()), null);
+        String name = parts.getLast();
+        if (PathName.tooLong(name) && dir.enforcesNameMax()) {
+            return new ParentLookup(null, Errno.ENAMETOOLONG);
+        }
+        return new ParentLookup(new Parent(dir, name), null);
     }
 
     /** The result of a lookup: an inode or an errno. */
