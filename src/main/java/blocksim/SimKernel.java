@@ -211,22 +211,19 @@ public final class SimKernel implements Kernel {
     public SysResult open(Task task, String path, int flags) {
         Map<Integer, OpenFile> table = table(task);
         MisuseException.requireNonNull(path, "the path");
-        Vfs.Lookup l = vfs.lookup(path);
-        Inode inode = l.inode();
-        if (inode == null && l.errno() == Errno.ENOENT && (flags & OpenFlags.O_CREAT) != 0) {
-            Vfs.ParentLookup pl = vfs.parent(path);
-            if (pl.errno() != null) {
-                return SysResult.fail(pl.errno());
+        Inode inode;
+        if ((flags & OpenFlags.O_CREAT) != 0) {
+            Vfs.Create c = vfs.create(path, (flags & OpenFlags.O_EXCL) != 0);
+            if (c.errno() != null) {
+                return SysResult.fail(c.errno());
             }
-            if (!(pl.parent().dir() instanceof TmpDir dir)) {
-                return SysResult.fail(Errno.EACCES);
+            inode = c.inode();
+        } else {
+            Vfs.Lookup l = vfs.lookup(path);
+            if (l.inode() == null) {
+                return SysResult.fail(l.errno());
             }
-            inode = new Inode.Regular(0644);
-            dir.put(pl.parent().name(), inode);
-        } else if (inode == null) {
-            return SysResult.fail(l.errno());
-        } else if ((flags & OpenFlags.O_CREAT) != 0 && (flags & OpenFlags.O_EXCL) != 0) {
-            return SysResult.fail(Errno.EEXIST);
+            inode = l.inode();
         }
         boolean write = OpenFlags.writable(flags);
         int want = (OpenFlags.readable(flags) ? 4 : 0) | (write ? 2 : 0);
@@ -399,10 +396,7 @@ public final class SimKernel implements Kernel {
             return SysResult.fail(Errno.EINVAL);
         }
         return switch (f.inode) {
-            case Inode.Regular reg -> {
-                int n = reg.write(pos, buf, off, len);
-                yield n < 0 ? SysResult.fail(Errno.EFBIG) : SysResult.ok(n);
-            }
+            case Inode.Regular reg -> SysResult.ok(reg.write(pos, buf, off, len));
             case Inode.Device dev when dev.block() -> result(fops.write(f.bdev, pos, buf, off, len, task));
             case Inode.Device dev -> SysResult.ok(len);
             default -> SysResult.fail(Errno.EBADF);
@@ -415,6 +409,25 @@ public final class SimKernel implements Kernel {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
+        // fs/read_write.c:ksys_lseek: whence is unsigned and above SEEK_MAX is EINVAL before the file
+        // sees it; SEEK_MAX is SEEK_HOLE (4) since 3.1, SEEK_END (2) in 2.6.32
+        if (Integer.toUnsignedLong(whence) > (profile.modern() ? 4 : 2)) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        if ((whence == 3 || whence == 4) && f.inode instanceof Inode.Regular reg) {
+            // mm/shmem.c:shmem_file_llseek: SEEK_DATA and SEEK_HOLE over the pages that exist
+            long at = reg.seekData(offset, whence == 3);
+            if (at < 0) {
+                return SysResult.fail(Errno.ENXIO);
+            }
+            f.pos = at;
+            return SysResult.ok(at);
+        }
+        if (f.inode instanceof Inode.Device dev && !dev.block()) {
+            // drivers/char/mem.c:null_lseek (zero_lseek is the same, both eras): position 0, whatever is asked
+            f.pos = 0;
+            return SysResult.ok(0);
+        }
         long base = switch (whence) {
             case SEEK_SET -> 0;
             case SEEK_CUR -> f.pos;
@@ -422,7 +435,8 @@ public final class SimKernel implements Kernel {
                 case Inode.Regular reg -> reg.size();
                 case Inode.Generated g -> f.snapshot.length;
                 case Inode.Device dev when dev.block() -> deviceSize(f.bdev);
-                default -> 0;
+                // fs/libfs.c:dcache_dir_lseek (tmpfs, devtmpfs, the generated directories): SEEK_SET and SEEK_CUR only
+                default -> -1;
             };
             default -> -1;
         };

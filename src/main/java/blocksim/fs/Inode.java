@@ -36,10 +36,16 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         }
     }
 
-    /** A regular file whose bytes the filesystem holds. */
+    /**
+     * A regular file of the tmpfs-like root, held as tmpfs holds it ({@code mm/shmem.c}): in pages
+     * of 4 KiB that exist only where something was written, so a file can be sparse up to
+     * {@code MAX_LFS_FILESIZE} (LLONG_MAX), holes read as zeros, and SEEK_DATA/SEEK_HOLE find the
+     * pages ({@code mm/filemap.c:mapping_seek_hole_data}).
+     */
     final class Regular implements Inode {
-        private byte[] data = new byte[0];
-        private int size;
+        private static final int PAGE = 4096;
+        private final java.util.TreeMap<Long, byte[]> pages = new java.util.TreeMap<>();
+        private long size;
         private final int perm;
 
         public Regular(int perm) {
@@ -51,37 +57,72 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
             return perm;
         }
 
-        public int size() {
+        public long size() {
             return size;
         }
 
+        /** Reads up to {@code len} bytes at {@code pos}: 0 at or past the end; holes are zeros. */
         public int read(long pos, byte[] buf, int off, int len) {
             if (pos >= size) {
                 return 0;
             }
             int n = (int) Math.min(len, size - pos);
-            System.arraycopy(data, (int) pos, buf, off, n);
+            for (int done = 0; done < n; ) {
+                long at = pos + done;
+                int in = (int) (at % PAGE);
+                int chunk = Math.min(n - done, PAGE - in);
+                byte[] page = pages.get(at / PAGE);
+                if (page == null) {
+                    java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
+                } else {
+                    System.arraycopy(page, in, buf, off + done, chunk);
+                }
+                done += chunk;
+            }
             return n;
         }
 
+        /** Writes {@code len} bytes at {@code pos} (the caller has checked that pos + len does not overflow). */
         public int write(long pos, byte[] buf, int off, int len) {
-            long end = pos + len;
-            if (end > Integer.MAX_VALUE - 8) {
-                return -1;
+            for (int done = 0; done < len; ) {
+                long at = pos + done;
+                int in = (int) (at % PAGE);
+                int chunk = Math.min(len - done, PAGE - in);
+                System.arraycopy(buf, off + done, pages.computeIfAbsent(at / PAGE, k -> new byte[PAGE]), in, chunk);
+                done += chunk;
             }
-            if (end > data.length) {
-                byte[] bigger = new byte[(int) Math.max(end, Math.min((long) data.length * 2, Integer.MAX_VALUE - 8))];
-                System.arraycopy(data, 0, bigger, 0, size);
-                data = bigger;
-            }
-            System.arraycopy(buf, off, data, (int) pos, len);
-            size = (int) Math.max(size, end);
+            size = Math.max(size, pos + len);
             return len;
         }
 
         public void truncate() {
-            data = new byte[0];
+            pages.clear();
             size = 0;
+        }
+
+        /**
+         * SEEK_DATA ({@code data}) or SEEK_HOLE from {@code start}, as {@code shmem_file_llseek}:
+         * ENXIO (as -1) for a negative start or one at or past the end; the first byte of a page
+         * that exists at or after {@code start} (SEEK_DATA, ENXIO when none before the end), or the
+         * first byte at or after it in no page, or the end (SEEK_HOLE).
+         */
+        public long seekData(long start, boolean data) {
+            if (start < 0 || start >= size) {
+                return -1;
+            }
+            long index = start / PAGE;
+            if (data) {
+                Long next = pages.ceilingKey(index);
+                if (next == null || next * PAGE >= size) {
+                    return -1;
+                }
+                return next == index ? start : next * PAGE;
+            }
+            long at = index;
+            while (pages.containsKey(at)) {
+                at++;
+            }
+            return at == index ? start : Math.min(at * PAGE, size);
         }
     }
 

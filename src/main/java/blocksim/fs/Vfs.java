@@ -132,6 +132,64 @@ public final class Vfs {
         return new ParentLookup(new Parent(dir, name), null);
     }
 
+    /**
+     * The O_CREAT side of open, in {@code fs/namei.c}'s order (6.18 {@code open_last_lookups},
+     * {@code lookup_open}, {@code do_open}; 2.6.32 {@code do_filp_open} alike): the parent's walk
+     * first; then a trailing slash is EISDIR; a last component of {@code .} or {@code ..} (or the
+     * root) names a directory that exists: EEXIST with O_EXCL, else EISDIR; an existing name is
+     * EEXIST with O_EXCL and EISDIR when it is a directory; a missing one is created (a regular
+     * file, 0644) where the filesystem can create files (the tmpfs-like root), else EACCES.
+     */
+    public Create create(String path, boolean excl) {
+        PathName p = PathName.of(path);
+        if (p.failed()) {
+            return Create.fail(p.errno());
+        }
+        List<String> parts = p.components();
+        if (parts.isEmpty() || parts.getLast().equals(".") || parts.getLast().equals("..")) {
+            Lookup l = walk(parts, false);
+            if (l.errno() != null) {
+                return Create.fail(l.errno());
+            }
+            return Create.fail(excl ? Errno.EEXIST : Errno.EISDIR);
+        }
+        Lookup up = walk(parts.subList(0, parts.size() - 1), false);
+        if (up.errno() != null) {
+            return Create.fail(up.errno());
+        }
+        if (!(up.inode() instanceof Inode.Dir parentDir)) {
+            return Create.fail(Errno.ENOTDIR);
+        }
+        if (p.trailingSlash()) {
+            return Create.fail(Errno.EISDIR); // before the last name is looked up, however long
+        }
+        String name = parts.getLast();
+        if (parentDir.enforcesNameMax() && PathName.tooLong(name)) {
+            return Create.fail(Errno.ENAMETOOLONG);
+        }
+        ParentLookup pl = new ParentLookup(new Parent(parentDir, name), null);
+        Optional<Inode> existing = pl.parent().dir().lookup(pl.parent().name());
+        if (existing.isPresent()) {
+            if (excl) {
+                return Create.fail(Errno.EEXIST);
+            }
+            return existing.get() instanceof Inode.Dir ? Create.fail(Errno.EISDIR) : new Create(existing.get(), null);
+        }
+        if (!(pl.parent().dir() instanceof TmpDir dir)) {
+            return Create.fail(Errno.EACCES);
+        }
+        Inode.Regular file = new Inode.Regular(0644);
+        dir.put(pl.parent().name(), file);
+        return new Create(file, null);
+    }
+
+    /** What O_CREAT found or made: an inode, or an errno. */
+    public record Create(Inode inode, Errno errno) {
+        static Create fail(Errno e) {
+            return new Create(null, e);
+        }
+    }
+
     /** The result of a lookup: an inode or an errno. */
     public record Lookup(Inode inode, Errno errno) {
         static Lookup fail(Errno e) {
