@@ -33,6 +33,19 @@ public interface KernelProvider {
     /** Boots one kernel for one run. */
     Booted boot(Profile profile, KernelConfig config, long seed);
 
+    /** What a {@link #cleanup()} did: dead runs reclaimed, live runs left alone, a line per action. */
+    record Cleanup(int reclaimed, int alive, List<String> lines) {
+    }
+
+    /**
+     * Reclaims what runs that died (killed, or the machine lost power) left behind on this machine:
+     * devices, mounts, files. Safe while other runs are alive. The model leaves nothing outside
+     * the JVM, so only adapters of a real kernel have anything to do.
+     */
+    default Cleanup cleanup() {
+        return new Cleanup(0, 0, List.of());
+    }
+
     /** Every provider on the class path, in name order. */
     static List<KernelProvider> all() {
         return ServiceLoader.load(KernelProvider.class).stream().map(ServiceLoader.Provider::get)

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code blocksim}: runs lessons (Markdown transcripts) on the model or another kernel. */
 @Command(name = "blocksim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Linux block layer as a testable model: run transcripts against it.",
-        subcommands = {Main.Run.class, Main.Kernels.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Run.class, Main.Kernels.class, Main.Cleanup.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -142,6 +142,40 @@ public final class Main implements Callable<Integer> {
                 spec.commandLine().getOut().println(k.name() + (k.available() ? "" : "  (unavailable: " + k.unavailableReason() + ")"));
             }
             return 0;
+        }
+    }
+
+    /** {@code blocksim cleanup}: reclaims what killed runs left on this machine. */
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = "Reclaim what runs that were killed left behind on this machine: thaw and unmount "
+                    + "their filesystems, delete their partitions, detach their loop devices (only while still "
+                    + "bound to the dead run's image), remove their directories. Safe while other runs are alive.",
+            footer = {"", "Exit status: 0 when done (whatever there was to reclaim), 1 when a kernel that needs it "
+                    + "cannot be used here (not root)."})
+    static final class Cleanup implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            int status = 0;
+            for (KernelProvider k : KernelProvider.all()) {
+                if (k.name().equals("sim")) {
+                    continue;
+                }
+                if (!k.available()) {
+                    spec.commandLine().getErr().println("blocksim cleanup: " + k.name() + ": cannot clean up: "
+                            + k.unavailableReason());
+                    status = 1;
+                    continue;
+                }
+                KernelProvider.Cleanup c = k.cleanup();
+                c.lines().forEach(out::println);
+                out.println("cleanup: " + k.name() + ": " + c.reclaimed() + " dead run" + (c.reclaimed() == 1 ? "" : "s")
+                        + " reclaimed, " + c.alive() + " live run" + (c.alive() == 1 ? "" : "s") + " left alone");
+            }
+            return status;
         }
     }
 

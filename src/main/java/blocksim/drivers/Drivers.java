@@ -151,6 +151,17 @@ public final class Drivers {
         return 0;
     }
 
+    /**
+     * What the model's driver for a disk (or partition) of this name answers to a request that no
+     * layer above it handles (6.18 {@code block/ioctl.c:blkdev_ioctl}'s tail): the loop driver's
+     * {@code lo_ioctl} says EINVAL, the others have no {@code ->ioctl} and the block layer says
+     * ENOTTY. The native adapter gives this answer for requests the uapi does not describe, so a
+     * disk answers alike on both kernels.
+     */
+    public static Errno unknownRequest(String diskName) {
+        return Loop.NAME.matcher(diskName).matches() ? Errno.EINVAL : Errno.ENOTTY;
+    }
+
     private Optional<DiskDriver> driverFor(String name) {
         return drivers.stream().filter(d -> d.owns(name)).findFirst();
     }

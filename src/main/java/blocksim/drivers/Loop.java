@@ -84,8 +84,10 @@ final class Loop implements DiskDriver, BlockDriver {
 
     @Override
     public boolean owns(String name) {
-        return name.matches("loop(0|[1-9][0-9]{0,5})");
+        return NAME.matcher(name).matches();
     }
+
+    static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("loop(0|[1-9][0-9]{0,5})");
 
     @Override
     public String names() {

@@ -46,6 +46,9 @@ final class Identity {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running as " + c.user(), e);
         }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
         if (failure[0] != null) {
             throw new IllegalStateException("call as " + c.user() + " failed: " + failure[0], failure[0]);
         }

@@ -2,19 +2,17 @@ package blocksim.linux;
 
 import blocksim.Kernel;
 import blocksim.drivers.DiskSpec;
+import blocksim.drivers.Drivers;
+import blocksim.fs.PathName;
 import blocksim.kernel.Credentials;
 import blocksim.kernel.Errno;
+import blocksim.kernel.MisuseException;
 import blocksim.kernel.Profile;
 import blocksim.kernel.SysResult;
 import blocksim.kernel.Task;
-import blocksim.uapi.BlkpgIoctlArg;
-import blocksim.uapi.BlkpgPartition;
-import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
-import blocksim.uapi.LongCell;
 import blocksim.uapi.OpenFlags;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -23,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,38 +30,47 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The same {@link Kernel} calls on the machine's running kernel, through java.lang.foreign. Every
- * disk a run adds is a loop device of its own (a sparse image, {@code LOOP_CTL_GET_FREE},
- * {@code LOOP_CONFIGURE}), known by the run's name for it both ways: in the paths it is given
- * ({@code /sys/block/sda/sda1/start} reads {@code /sys/block/loop3/loop3p1/start}) and in
- * everything it shows ({@code /dev/loop3p1} shows as {@code /dev/sda1}). Devices that are not the
- * run's own are left out of what it shows, and refused when named. The root paths a lesson uses
- * ({@code /tmp}, {@code /mnt}, {@code /etc}, {@code /var}) live in a private directory.
+ * disk a run adds is a loop device of its own (a sparse image in the run's directory,
+ * {@code LOOP_CTL_GET_FREE}, {@code LOOP_CONFIGURE}), known by the run's name for it both ways: in
+ * the paths it is given ({@code /sys/block/sda/sda1/start} reads
+ * {@code /sys/block/loop3/loop3p1/start}) and in everything it shows ({@code /dev/loop3p1} shows as
+ * {@code /dev/sda1}).
  *
- * <p>Safety: {@link #close()} (also run by a JVM shutdown hook) closes every file, deletes the
- * partitions of the run's loop devices, detaches them and deletes their images, whatever state a
- * failure left them in.
+ * <p>What the adapter promises (docs/native.md has the threat model and the test behind each):
+ * <ul>
+ *   <li>It reaches only the run's own objects: its loop devices (checked before every open, write,
+ *       changing ioctl and cleanup step to be still bound to the run's image), their sysfs
+ *       directories (resolved beneath the disk's own directory with {@code openat2}, no link
+ *       followed, read only), /proc/partitions and /proc/devices (read only), /dev/null and
+ *       /dev/zero, and the lesson's root inside the run's directory (resolved beneath it).</li>
+ *   <li>Ioctl arguments are laid out from the uapi's description of the request ({@link Abi}); a
+ *       request the uapi does not describe, any LOOP_* request, and FIFREEZE/FITHAW are answered
+ *       as the model answers them, without reaching the kernel.</li>
+ *   <li>{@link #close()} (also run by a JVM shutdown hook) closes every file, deletes the
+ *       partitions of the run's loop devices, detaches them and removes the run's directory;
+ *       what a killed run leaves is reclaimed by the next adapter start or {@code blocksim cleanup}
+ *       ({@link Reclaim}).</li>
+ * </ul>
  */
 public final class LinuxKernel implements Kernel {
 
     private static final Logger LOG = LoggerFactory.getLogger("blocksim.linux");
 
-    static final long LOOP_CTL_GET_FREE = 0x4C82;
-    static final long LOOP_CONFIGURE = 0x4C0A;
-    static final long LOOP_CLR_FD = 0x4C01;
-    static final int LO_FLAGS_READ_ONLY = 1;
-    static final int LO_FLAGS_PARTSCAN = 8;
-    /** {@code struct loop_config}: fd, block_size, loop_info64 (232 bytes), 8 reserved u64. */
-    static final int LOOP_CONFIG_SIZE = 304;
-    private static final int O_CLOEXEC = 02000000;
+    /** Resolution inside the run's objects: beneath the starting directory, through no link, on no other mount. */
+    static final long BENEATH = Libc.RESOLVE_BENEATH | Libc.RESOLVE_NO_SYMLINKS | Libc.RESOLVE_NO_MAGICLINKS
+            | Libc.RESOLVE_NO_XDEV;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int ELOOP = 40;
+    private static final int EXDEV = 18;
 
     /**
-     * A disk of this run: the name the run uses, the loop device behind it, and the read-ahead
-     * (sectors) the loop device had before the run bound it, which teardown puts back (with the
-     * read-only flag cleared): the kernel never lowers a read-ahead by itself ({@code
-     * blk_apply_bdi_limits}) and keeps BLKROSET's flag across a detach, so the run's settings
-     * would otherwise outlive it.
+     * A disk of this run: the name the run uses, the loop device behind it, its image (name in the
+     * run's directory, device and inode), and the read-ahead (sectors) the loop device had before
+     * the run bound it, which teardown puts back.
      */
-    record Disk(String name, int loopNumber, String image, long readAhead) {
+    record Disk(String name, int loopNumber, String image, Loops.Image id, long readAhead) {
         String real() {
             return "loop" + loopNumber;
         }
@@ -73,36 +81,65 @@ public final class LinuxKernel implements Kernel {
         }
     }
 
+    /** What a path names for the run. */
+    private enum Kind {
+        /** A directory the adapter makes up: /, /dev, /proc, /sys, /sys/block. */
+        VIRTUAL,
+        /** One of the run's disks or partitions. */
+        DEVICE,
+        /** /dev/null or /dev/zero. */
+        NODE,
+        /** A file or directory in the lesson's root. */
+        ROOT,
+        /** Below one of the run's disks' sysfs directories. */
+        SYSFS,
+        /** /proc/partitions or /proc/devices. */
+        PROC
+    }
+
+    /**
+     * A resolved path: its kind, the real path (absolute, or relative to the disk's sysfs
+     * directory or to the lesson's root), the disk, the listing of a virtual directory, or an errno.
+     */
+    private record Resolved(Kind kind, String real, Disk disk, String listing, Errno errno) {
+        static Resolved fail(Errno e) {
+            return new Resolved(null, null, null, null, e);
+        }
+
+        boolean failed() {
+            return errno != null;
+        }
+    }
+
     /** An open file: a real descriptor, and for /proc and /sys a snapshot of the run's view. */
     private static final class OpenFile {
         final int fd;
+        final Kind kind;
+        final Disk disk;
         final byte[] snapshot;
         long pos;
+        /** Its disk stopped being the run's; the descriptor was closed. */
+        boolean dead;
 
-        OpenFile(int fd, byte[] snapshot) {
+        OpenFile(int fd, Kind kind, Disk disk, byte[] snapshot) {
             this.fd = fd;
+            this.kind = kind;
+            this.disk = disk;
             this.snapshot = snapshot;
         }
     }
 
-    private final String workDir;
-    private final String rootDir;
+    private final RunDir dir;
     private final TreeMap<String, Disk> disks = new TreeMap<>();
     private final Map<Integer, Map<Integer, OpenFile>> fdTables = new TreeMap<>();
-    private final Map<Integer, Credentials> creds = new TreeMap<>();
-    private final long kmsgStart;
+    private final Kmsg kmsg;
     private final Thread shutdownHook;
     private int nextPid = 2;
     private boolean closed;
 
-    private LinuxKernel(String workDir) {
-        this.workDir = workDir;
-        this.rootDir = workDir + "/root";
-        for (String d : List.of(rootDir, rootDir + "/tmp", rootDir + "/mnt", rootDir + "/etc", rootDir + "/var",
-                rootDir + "/var/log")) {
-            Libc.mkdir(d, 0755);
-        }
-        this.kmsgStart = Kmsg.lastSequence();
+    private LinuxKernel(RunDir dir) {
+        this.dir = dir;
+        this.kmsg = Kmsg.fromNow();
         this.shutdownHook = Thread.ofPlatform().unstarted(this::close);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -116,22 +153,25 @@ public final class LinuxKernel implements Kernel {
         if (Libc.stat("/dev/loop-control", st).failed()) {
             return "no /dev/loop-control (the loop driver is not loaded)";
         }
+        Libc.Ret probe = Libc.openat2(Libc.AT_FDCWD, "/", Libc.O_PATH | Libc.O_CLOEXEC, 0, 0);
+        if (probe.failed()) {
+            return "the kernel has no openat2 (Linux 5.6 or later), which the adapter resolves every path with";
+        }
+        Libc.close((int) probe.value());
         return null;
     }
 
-    /** Starts an adapter with a private work directory; fails when {@link #unavailableReason()} says so. */
+    /**
+     * Starts an adapter with a private run directory, after reclaiming what dead runs left behind
+     * ({@link Reclaim#dead}); fails when {@link #unavailableReason()} says so.
+     */
     public static LinuxKernel start() {
         String reason = unavailableReason();
         if (reason != null) {
             throw new IllegalStateException("the live kernel cannot be used: " + reason);
         }
-        for (int i = 0; i < 1000; i++) {
-            String dir = "/tmp/blocksim-" + ProcessHandle.current().pid() + "-" + i;
-            if (!Libc.mkdir(dir, 0700).failed()) {
-                return new LinuxKernel(dir);
-            }
-        }
-        throw new IllegalStateException("cannot create a work directory under /tmp");
+        Reclaim.dead(line -> LOG.warn("blocksim: {}", line));
+        return new LinuxKernel(RunDir.create());
     }
 
     @Override
@@ -152,117 +192,194 @@ public final class LinuxKernel implements Kernel {
         return m;
     }
 
+    /** The run's directory (its images, records and the lesson's root). */
     public String workDir() {
-        return workDir;
+        return dir.path;
     }
 
     // ---------------------------------------------------------------- names
 
-    /** What a path means on this machine. */
-    private record Resolved(String real, Errno refused, boolean pseudo, String listing) {
+    /**
+     * Walks a path as the kernel does ({@link PathName}: NUL, empty, PATH_MAX; then {@code .} and
+     * {@code ..} one at a time, each only from a directory), and says what it names for the run.
+     */
+    private Resolved resolve(String path) {
+        PathName pn = PathName.of(path);
+        if (pn.failed()) {
+            return Resolved.fail(pn.errno());
+        }
+        List<String> parts = new ArrayList<>();
+        for (String c : pn.components()) {
+            if (c.equals(".") || c.equals("..")) {
+                Errno e = directoryAt(parts);
+                if (e != null) {
+                    return Resolved.fail(e);
+                }
+                if (c.equals("..") && !parts.isEmpty()) {
+                    parts.removeLast();
+                }
+                continue;
+            }
+            parts.add(c);
+        }
+        return classify(parts, pn.trailingSlash());
     }
 
-    private Resolved resolve(String path) {
-        String p = blocksim.fs.Vfs.normalize(path);
-        List<String> parts = blocksim.fs.Vfs.components(p);
+    /** Null when the walk standing on {@code parts} stands on a directory, else ENOTDIR or the lookup's errno. */
+    private Errno directoryAt(List<String> parts) {
+        return directoryErr(classify(parts, false));
+    }
+
+    /** Null when a resolved path is a directory, else ENOTDIR or its lookup's errno. */
+    private Errno directoryErr(Resolved r) {
+        if (r.failed()) {
+            return r.errno();
+        }
+        return switch (r.kind()) {
+            case VIRTUAL -> null;
+            case PROC -> Errno.ENOTDIR;
+            case DEVICE, NODE -> {
+                Errno e = exists(r);
+                yield e != null ? e : Errno.ENOTDIR;
+            }
+            case ROOT, SYSFS -> {
+                byte[] st = new byte[(int) Libc.STAT_SIZE];
+                Errno e = statBeneath(r, st);
+                yield e != null ? e : (RunDir.Stat.mode(st) & S_IFMT) == S_IFDIR ? null : Errno.ENOTDIR;
+            }
+        };
+    }
+
+    private Resolved classify(List<String> parts, boolean slash) {
+        String tail = slash ? "/" : "";
         if (parts.isEmpty()) {
-            return new Resolved("/", null, false, "root");
+            return new Resolved(Kind.VIRTUAL, "/", null, "root", null);
         }
         String top = parts.getFirst();
         switch (top) {
             case "dev" -> {
                 if (parts.size() == 1) {
-                    return new Resolved("/dev", null, false, "dev");
+                    return new Resolved(Kind.VIRTUAL, "/dev", null, "dev", null);
                 }
                 String name = parts.get(1);
+                String rest = parts.size() > 2 ? "/" + String.join("/", parts.subList(2, parts.size())) : "";
                 if (name.equals("null") || name.equals("zero")) {
-                    return new Resolved("/dev/" + name, null, false, null);
+                    return new Resolved(Kind.NODE, "/dev/" + name + rest + tail, null, null, null);
                 }
-                String real = realDevice(name);
-                if (real != null && parts.size() == 2) {
-                    return new Resolved("/dev/" + real, null, false, null);
+                Disk d = diskOf(name);
+                if (d != null) {
+                    return new Resolved(Kind.DEVICE, "/dev/" + realDevice(name) + rest + tail, d, null, null);
                 }
-                return refuse(p);
+                return foreign("/dev/" + name);
             }
             case "sys" -> {
-                if (parts.size() >= 2 && parts.get(1).equals("block")) {
-                    if (parts.size() == 2) {
-                        return new Resolved("/sys/block", null, true, "sysblock");
-                    }
-                    Disk d = disks.get(parts.get(2));
-                    if (d == null) {
-                        return new Resolved(null, Errno.ENOENT, false, null);
-                    }
-                    StringBuilder real = new StringBuilder("/sys/block/" + d.real());
-                    for (String c : parts.subList(3, parts.size())) {
-                        String rp = realDevice(c);
-                        real.append('/').append(rp != null && rp.startsWith(d.real()) ? rp : c);
-                    }
-                    return new Resolved(real.toString(), null, true, null);
-                }
                 if (parts.size() == 1) {
-                    return new Resolved("/sys", null, false, "sys");
+                    return new Resolved(Kind.VIRTUAL, "/sys", null, "sys", null);
                 }
-                return new Resolved(null, Errno.ENOENT, false, null);
+                if (!parts.get(1).equals("block")) {
+                    return Resolved.fail(Errno.ENOENT);
+                }
+                if (parts.size() == 2) {
+                    return new Resolved(Kind.VIRTUAL, "/sys/block", null, "sysblock", null);
+                }
+                Disk d = disks.get(parts.get(2));
+                if (d == null) {
+                    return Resolved.fail(Errno.ENOENT);
+                }
+                StringBuilder rel = new StringBuilder(".");
+                for (int i = 3; i < parts.size(); i++) {
+                    String c = parts.get(i);
+                    String rp = i == 3 ? realDevice(c) : null;
+                    rel.append('/').append(rp != null && rp.startsWith(d.real()) ? rp : c);
+                }
+                return new Resolved(Kind.SYSFS, rel + tail, d, null, null);
             }
             case "proc" -> {
                 if (parts.size() == 1) {
-                    return new Resolved("/proc", null, false, "proc");
+                    return new Resolved(Kind.VIRTUAL, "/proc", null, "proc", null);
                 }
-                if (parts.size() == 2 && (parts.get(1).equals("partitions") || parts.get(1).equals("devices"))) {
-                    return new Resolved(p, null, true, null);
+                String name = parts.get(1);
+                if (!name.equals("partitions") && !name.equals("devices")) {
+                    return Resolved.fail(Errno.ENOENT);
                 }
-                return new Resolved(null, Errno.ENOENT, false, null);
-            }
-            case "tmp", "mnt", "etc", "var" -> {
-                return new Resolved(rootDir + p, null, false, null);
+                if (parts.size() > 2 || slash) {
+                    return Resolved.fail(Errno.ENOTDIR);
+                }
+                return new Resolved(Kind.PROC, "/proc/" + name, null, null, null);
             }
             default -> {
-                return new Resolved(null, Errno.ENOENT, false, null);
+                // everything else is the lesson's root (tmpfs-like in the model), inside the run's directory
+                return new Resolved(Kind.ROOT, String.join("/", parts) + tail, null, null, null);
             }
         }
     }
 
     /**
-     * A device node outside the run: one that does not exist on this machine either is ENOENT,
-     * as on both kernels (looking costs nothing); one that exists is refused.
+     * A /dev name outside the run: one that does not exist on this machine either gets the
+     * kernel's own answer for it (ENOENT, ENAMETOOLONG: looking costs nothing and changes
+     * nothing); one that exists is refused (EACCES).
      */
-    private Resolved refuse(String path) {
-        if (!java.nio.file.Files.exists(java.nio.file.Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return new Resolved(null, Errno.ENOENT, false, null);
+    private Resolved foreign(String path) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        Libc.Ret r = Libc.fstatat(Libc.AT_FDCWD, path, st, Libc.AT_SYMLINK_NOFOLLOW);
+        if (r.failed()) {
+            return Resolved.fail(Errno.of(r.errno()).orElse(Errno.ENOENT));
         }
         LOG.warn("blocksim: refusing {}: not a device this run created", path);
-        return new Resolved(null, Errno.EACCES, false, null);
+        return Resolved.fail(Errno.EACCES);
     }
 
-    /** The real device name for the run's name of a disk or partition, or null. */
-    private String realDevice(String name) {
+    /** The run's disk that a /dev name belongs to (the disk or one of its partitions), or null. */
+    private Disk diskOf(String name) {
         Disk d = disks.get(name);
         if (d != null) {
-            return d.real();
+            return d;
         }
         for (Disk disk : disks.values()) {
             String prefix = Character.isDigit(disk.name().charAt(disk.name().length() - 1)) ? disk.name() + "p" : disk.name();
             if (name.startsWith(prefix) && name.length() > prefix.length() && name.substring(prefix.length()).matches("[0-9]+")) {
-                return disk.real() + "p" + name.substring(prefix.length());
+                return disk;
             }
         }
         return null;
     }
 
-    /** Rewrites real device names in text the run will see into the run's names. */
-    String toRunNames(String text) {
-        String out = text;
-        for (Disk d : disks.values()) {
-            Matcher m = Pattern.compile("\\b" + d.real() + "p([0-9]+)\\b").matcher(out);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(sb, Matcher.quoteReplacement(d.partName(m.group(1))));
-            }
-            m.appendTail(sb);
-            out = sb.toString().replaceAll("\\b" + d.real() + "\\b", Matcher.quoteReplacement(d.name()));
+    /** The real device name for the run's name of a disk or partition, or null. */
+    private String realDevice(String name) {
+        Disk d = diskOf(name);
+        if (d == null) {
+            return null;
         }
-        return out;
+        if (d.name().equals(name)) {
+            return d.real();
+        }
+        String prefix = Character.isDigit(d.name().charAt(d.name().length() - 1)) ? d.name() + "p" : d.name();
+        return d.real() + "p" + name.substring(prefix.length());
+    }
+
+    /**
+     * Rewrites real device names in text the run will see into the run's names, in one pass, so
+     * that a run's name that is also a real name ({@code loop0} for the real {@code loop1}, while
+     * the run's {@code loop1} is the real {@code loop0}) is never rewritten twice.
+     */
+    String toRunNames(String text) {
+        if (disks.isEmpty()) {
+            return text;
+        }
+        Map<String, Disk> byReal = new TreeMap<>();
+        StringBuilder alt = new StringBuilder();
+        for (Disk d : disks.values()) {
+            byReal.put(d.real(), d);
+            alt.append(alt.isEmpty() ? "" : "|").append(d.real());
+        }
+        Matcher m = Pattern.compile("\\b(" + alt + ")(?:p([0-9]+))?\\b").matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            Disk d = byReal.get(m.group(1));
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(2) == null ? d.name() : d.partName(m.group(2))));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private boolean ours(String realName) {
@@ -275,8 +392,8 @@ public final class LinuxKernel implements Kernel {
     }
 
     /** The run's view of a /proc or /sys file: other devices' rows left out, names rewritten. */
-    private String view(String realPath, String content) {
-        if (realPath.equals("/proc/partitions")) {
+    private String view(Resolved r, String content) {
+        if (r.kind() == Kind.PROC && r.real().equals("/proc/partitions")) {
             StringBuilder sb = new StringBuilder();
             for (String line : content.split("\n", -1)) {
                 String[] f = line.trim().split("\\s+");
@@ -293,76 +410,403 @@ public final class LinuxKernel implements Kernel {
         return toRunNames(content);
     }
 
+    // ---------------------------------------------------------------- the run's own objects
+
+    /**
+     * Opens a path beneath the disk's sysfs directory or the lesson's root with {@code openat2}:
+     * {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV}, so
+     * no {@code ..}, link or mount leads out of the run's objects. A path that would (ELOOP,
+     * EXDEV) answers ENOENT, the model's answer for a name it does not have, and is logged.
+     */
+    private Libc.Ret openBeneath(Resolved r, int flags, int mode) {
+        int base;
+        boolean closeBase = false;
+        if (r.kind() == Kind.SYSFS) {
+            Libc.Ret d = Libc.open("/sys/block/" + r.disk().real(), Libc.O_DIRECTORY | Libc.O_PATH | Libc.O_CLOEXEC, 0);
+            if (d.failed()) {
+                return d;
+            }
+            base = (int) d.value();
+            closeBase = true;
+        } else {
+            base = dir.rootFd();
+        }
+        try {
+            Libc.Ret fd = Libc.openat2(base, r.real(), flags | Libc.O_CLOEXEC, mode, BENEATH);
+            if (fd.failed() && (fd.errno() == ELOOP || fd.errno() == EXDEV)) {
+                LOG.debug("blocksim: refusing {}: it leads out of the run's own objects", r.real());
+                return new Libc.Ret(-1, Errno.ENOENT.number());
+            }
+            return fd;
+        } finally {
+            if (closeBase) {
+                Libc.close(base);
+            }
+        }
+    }
+
+    /** fstat of a ROOT or SYSFS path, or its errno. */
+    private Errno statBeneath(Resolved r, byte[] st) {
+        if (r.kind() == Kind.SYSFS && !stillOurs(r.disk())) {
+            return Errno.ENOENT;
+        }
+        Libc.Ret fd = openBeneath(r, Libc.O_PATH, 0);
+        if (fd.failed()) {
+            return errno(fd.errno());
+        }
+        Libc.fstat((int) fd.value(), st);
+        Libc.close((int) fd.value());
+        return null;
+    }
+
+    /** Whether a DEVICE or NODE path names something below the node ({@code /dev/sda/x}). */
+    private static boolean hasRest(Resolved r) {
+        String node = r.real().endsWith("/") ? r.real().substring(0, r.real().length() - 1) : r.real();
+        return node.indexOf('/', "/dev/".length()) >= 0;
+    }
+
+    /**
+     * The device number ({@code MAJ:MIN}) sysfs gives the run's disk or partition that a DEVICE
+     * path names, or null when the kernel has no such device. Devtmpfs removes a partition's node
+     * asynchronously (in kdevtmpfs), and an extended device number (major 259) freed by BLKPG DEL
+     * is handed out again at once, so a node left behind can name another disk's partition: the
+     * kernel's own record, not the node, says what is the run's.
+     */
+    private String sysfsDev(Resolved r) {
+        String node = r.real().substring(5);
+        if (node.indexOf('/') >= 0) {
+            node = node.substring(0, node.indexOf('/'));
+        }
+        String real = r.disk().real();
+        String attr = node.equals(real) ? "/sys/block/" + real + "/dev" : "/sys/block/" + real + "/" + node + "/dev";
+        Libc.Ret fd = Libc.open(attr, Libc.O_CLOEXEC, 0);
+        if (fd.failed()) {
+            return null;
+        }
+        try {
+            byte[] buf = new byte[32];
+            Libc.Ret n = Libc.read((int) fd.value(), buf, 0, buf.length);
+            return n.failed() ? null : new String(buf, 0, (int) n.value(), StandardCharsets.US_ASCII).strip();
+        } finally {
+            Libc.close((int) fd.value());
+        }
+    }
+
+    /** {@code MAJ:MIN} of the device open at {@code fd}. */
+    private static String rdevOf(int fd) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        Libc.fstat(fd, st);
+        long rdev = ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getLong(40);
+        return (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) + ":" + ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+    }
+
+    /**
+     * Whether a disk is still bound to the run's image, as sysfs says (the cheap check, before any
+     * open). When it is not, the run loses it: {@link #lose}.
+     */
+    private boolean stillOurs(Disk d) {
+        String backing = Loops.backingFile(d.loopNumber());
+        if ((dir.path + "/" + d.image()).equals(backing)) {
+            return true;
+        }
+        lose(d, backing == null ? "it was detached" : "it is bound to " + backing);
+        return false;
+    }
+
+    /** The exact check on an open descriptor: LOOP_GET_STATUS64 names the run's image. */
+    private boolean stillOurs(OpenFile f) {
+        if (f.dead) {
+            return false;
+        }
+        if (Loops.boundTo(f.fd, f.disk.id())) {
+            return true;
+        }
+        lose(f.disk, "its backing file is not the run's image any more");
+        return false;
+    }
+
+    /**
+     * The run stops using a disk that is no longer bound to its image (someone detached it, and
+     * perhaps bound it again): says so, closes every descriptor the run's tasks hold on it, and
+     * forgets it, so no later call or cleanup step touches the device again.
+     */
+    private void lose(Disk d, String why) {
+        if (disks.get(d.name()) != d) {
+            return;
+        }
+        LOG.warn("blocksim: {} ({}) is no longer this run's: {}; the run stops using it", d.name(), d.real(), why);
+        disks.remove(d.name());
+        for (Map<Integer, OpenFile> t : fdTables.values()) {
+            for (OpenFile f : t.values()) {
+                if (f.disk == d && !f.dead) {
+                    f.dead = true;
+                    Libc.close(f.fd);
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- tasks and files
 
     @Override
     public Task spawn(String comm, Credentials credentials) {
+        MisuseException.requireNonNull(comm, "the command name");
+        MisuseException.requireNonNull(credentials, "the credentials");
         Task t = new Task(nextPid++, comm, credentials);
         fdTables.put(t.pid(), new TreeMap<>());
-        creds.put(t.pid(), credentials);
         return t;
     }
 
     @Override
     public void exit(Task task) {
-        Map<Integer, OpenFile> t = fdTables.remove(task.pid());
+        Map<Integer, OpenFile> t = fdTables.remove(MisuseException.requireNonNull(task, "the task").pid());
         if (t != null) {
             for (OpenFile f : t.values()) {
-                Libc.close(f.fd);
+                if (!f.dead) {
+                    Libc.close(f.fd);
+                }
             }
         }
-        creds.remove(task.pid());
     }
 
     private Map<Integer, OpenFile> table(Task task) {
-        Map<Integer, OpenFile> t = fdTables.get(task.pid());
+        Map<Integer, OpenFile> t = fdTables.get(MisuseException.requireNonNull(task, "the task").pid());
         if (t == null) {
-            throw new IllegalStateException(task + " was not spawned by this kernel or has exited");
+            throw MisuseException.unknownTask(task);
         }
         return t;
     }
 
+    private static Errno errno(int n) {
+        return Errno.of(n).orElse(Errno.EIO);
+    }
+
     private static SysResult result(Libc.Ret r) {
-        if (!r.failed()) {
-            return SysResult.ok(r.value());
-        }
-        return SysResult.fail(Errno.of(r.errno()).orElse(Errno.EIO));
+        return r.failed() ? SysResult.fail(errno(r.errno())) : SysResult.ok(r.value());
     }
 
     @Override
     public SysResult open(Task task, String path, int flags) {
+        Map<Integer, OpenFile> table = table(task);
+        MisuseException.requireNonNull(path, "the path");
         checkOpen();
+        if ((flags & OpenFlags.O_CREAT) != 0 && slashAfterName(path)) {
+            // Vfs.create: once the parent's walk succeeds, O_CREAT with a trailing slash is EISDIR
+            Errno pe = directoryErr(resolve(parentPath(path)));
+            return SysResult.fail(pe != null ? pe : Errno.EISDIR);
+        }
         Resolved r = resolve(path);
-        if (r.refused() != null) {
-            return SysResult.fail(r.refused());
+        if (r.failed()) {
+            return SysResult.fail(createInDev(path, flags, r.errno()));
         }
-        if (r.real() == null) {
-            return SysResult.fail(Errno.ENOENT);
+        boolean write = OpenFlags.writable(flags);
+        boolean creat = (flags & OpenFlags.O_CREAT) != 0;
+        boolean excl = (flags & OpenFlags.O_EXCL) != 0;
+        Credentials c = task.credentials();
+        Libc.Ret ret;
+        byte[] snapshot = null;
+        switch (r.kind()) {
+            case VIRTUAL -> {
+                if (creat) {
+                    // Vfs.create's order: a trailing slash after a name, then what exists
+                    return SysResult.fail(slashAfterName(path) ? Errno.EISDIR : excl ? Errno.EEXIST : Errno.EISDIR);
+                }
+                if (write) {
+                    return SysResult.fail(Errno.EISDIR);
+                }
+                ret = Libc.open(r.real(), Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+            }
+            case DEVICE, NODE -> {
+                if (r.kind() == Kind.DEVICE && !stillOurs(r.disk())) {
+                    return SysResult.fail(Errno.ENXIO);
+                }
+                // O_CREAT never reaches the machine's /dev: the model's answer, then open what exists
+                Errno ce = creat ? createNode(path, r, excl) : null;
+                if (ce != null) {
+                    return SysResult.fail(ce);
+                }
+                int real = (flags & ~OpenFlags.O_CREAT) | Libc.O_NOFOLLOW | Libc.O_CLOEXEC;
+                String dev = r.kind() == Kind.DEVICE ? sysfsDev(r) : null;
+                if (r.kind() == Kind.DEVICE && dev == null) {
+                    return SysResult.fail(Errno.ENOENT); // the disk has no such partition, whatever /dev still shows
+                }
+                ret = Identity.run(c, () -> Libc.open(r.real(), real, 0));
+                if (dev != null && !ret.failed() && !hasRest(r) && !dev.equals(rdevOf((int) ret.value()))) {
+                    // a node devtmpfs has not removed yet, whose number now names another device
+                    Libc.close((int) ret.value());
+                    LOG.warn("blocksim: refusing {}: the node's device number is no longer the run's {}", r.real(), dev);
+                    return SysResult.fail(Errno.ENOENT);
+                }
+                if (r.kind() == Kind.DEVICE && !ret.failed() && !Loops.boundTo((int) ret.value(), r.disk().id())) {
+                    Libc.close((int) ret.value());
+                    lose(r.disk(), "its backing file is not the run's image any more");
+                    return SysResult.fail(Errno.ENXIO);
+                }
+            }
+            case ROOT -> {
+                Libc.Ret pre = openBeneath(r, Libc.O_PATH, 0);
+                if (!pre.failed()) {
+                    byte[] st = new byte[(int) Libc.STAT_SIZE];
+                    Libc.fstat((int) pre.value(), st);
+                    Libc.close((int) pre.value());
+                    int type = RunDir.Stat.mode(st) & S_IFMT;
+                    if (type != S_IFREG && type != S_IFDIR) {
+                        LOG.warn("blocksim: refusing {}: not a regular file or directory", r.real());
+                        return SysResult.fail(Errno.EACCES);
+                    }
+                }
+                ret = Identity.run(c, () -> openBeneath(r, flags | Libc.O_NOFOLLOW, 0644));
+            }
+            case SYSFS, PROC -> {
+                if (r.kind() == Kind.SYSFS && !stillOurs(r.disk())) {
+                    return SysResult.fail(Errno.ENOENT);
+                }
+                int allowed = flags & (OpenFlags.O_DIRECTORY | OpenFlags.O_NONBLOCK);
+                if (creat) {
+                    Errno e = createPseudo(path, r, excl);
+                    if (e != null) {
+                        return SysResult.fail(e);
+                    }
+                }
+                if (write) {
+                    return SysResult.fail(refuseWrite(r));
+                }
+                ret = Identity.run(c, () -> r.kind() == Kind.SYSFS ? openBeneath(r, allowed, 0)
+                        : Libc.open(r.real(), allowed | Libc.O_CLOEXEC, 0));
+                if (!ret.failed() && !isDirectory((int) ret.value())) {
+                    byte[] raw = readAll((int) ret.value());
+                    snapshot = view(r, new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            default -> throw new IllegalStateException(r.kind().toString());
         }
-        Libc.Ret ret = Identity.run(task.credentials(), () -> Libc.open(r.real(), flags | O_CLOEXEC, 0644));
         if (ret.failed()) {
             return result(ret);
         }
         int fd = (int) ret.value();
-        byte[] snapshot = null;
-        if (r.pseudo() && !isDirectory(r.real())) {
-            byte[] raw = readAll(fd);
-            snapshot = view(r.real(), new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        }
-        table(task).put(fd, new OpenFile(fd, snapshot));
+        table.put(fd, new OpenFile(fd, r.kind(), r.disk(), snapshot));
         return SysResult.ok(fd);
     }
 
-    private static boolean isDirectory(String real) {
+    /**
+     * O_CREAT of a name that /dev, /sys, /sys/block or /proc does not have: the model's generated
+     * directories can create nothing (EACCES, or EISDIR for a trailing slash), and the adapter
+     * never creates anything in the machine's.
+     */
+    private Errno createInDev(String path, int flags, Errno found) {
+        if ((flags & OpenFlags.O_CREAT) == 0 || found != Errno.ENOENT) {
+            return found;
+        }
+        PathName pn = PathName.of(path);
+        List<String> raw = pn.components();
+        if (raw.isEmpty() || raw.getLast().equals(".") || raw.getLast().equals("..")) {
+            return found;
+        }
+        // only when the walk got to the last name: its parent, walked as written, is one of those
+        Resolved parent = resolve(parentPath(path));
+        boolean generated = !parent.failed() && parent.kind() == Kind.VIRTUAL && !"root".equals(parent.listing());
+        return !generated ? found : pn.trailingSlash() ? Errno.EISDIR : Errno.EACCES;
+    }
+
+    /**
+     * O_CREAT of a /dev name of the run's ({@code Vfs.create}'s order): a trailing slash is EISDIR,
+     * an existing node is EEXIST with O_EXCL (else it is opened), and a missing one (a partition
+     * the disk does not have) cannot be created: EACCES. Names below a node are left to the walk
+     * (ENOTDIR). Null: go on and open it.
+     */
+    private Errno createNode(String path, Resolved r, boolean excl) {
+        String node = r.real().endsWith("/") ? r.real().substring(0, r.real().length() - 1) : r.real();
+        if (node.indexOf('/', "/dev/".length()) >= 0) {
+            return null;
+        }
+        if (slashAfterName(path)) {
+            return Errno.EISDIR;
+        }
         byte[] st = new byte[(int) Libc.STAT_SIZE];
-        return !Libc.stat(real, st).failed() && (mode(st) & 0170000) == 0040000;
+        if (existsStat(r, st) != null) {
+            return Errno.EACCES;
+        }
+        return excl ? Errno.EEXIST : null;
+    }
+
+    /** The path without its last name (and the slashes after it), for the parent's walk. */
+    private static String parentPath(String path) {
+        String c = PathName.cString(path).replaceAll("/+$", "");
+        int slash = c.lastIndexOf('/');
+        return slash <= 0 ? "/" : c.substring(0, slash);
+    }
+
+    /** Whether the path ends in a slash after a name (not after {@code .} or {@code ..}, not the root). */
+    private static boolean slashAfterName(String path) {
+        PathName pn = PathName.of(path);
+        List<String> parts = pn.components();
+        return pn.trailingSlash() && !parts.isEmpty() && !parts.getLast().equals(".") && !parts.getLast().equals("..");
+    }
+
+    /**
+     * O_CREAT on /proc or /sys, answered as the model answers it ({@code Vfs.create}): the parent
+     * must be a directory, a trailing slash is EISDIR, what exists is EEXIST with O_EXCL and
+     * EISDIR when a directory, and nothing can be created there (EACCES). Null: go on and open it.
+     */
+    private Errno createPseudo(String path, Resolved r, boolean excl) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        PathName pn = PathName.of(path);
+        List<String> parts = pn.components();
+        boolean dots = parts.getLast().equals(".") || parts.getLast().equals("..");
+        if (!dots) {
+            String rel = r.real().endsWith("/") ? r.real().substring(0, r.real().length() - 1) : r.real();
+            if (r.kind() == Kind.SYSFS && rel.lastIndexOf('/') > 0) {
+                Errno pe = statBeneath(new Resolved(Kind.SYSFS, rel.substring(0, rel.lastIndexOf('/')), r.disk(), null, null), st);
+                if (pe != null) {
+                    return pe;
+                }
+                if ((RunDir.Stat.mode(st) & S_IFMT) != S_IFDIR) {
+                    return Errno.ENOTDIR;
+                }
+            }
+            if (pn.trailingSlash()) {
+                return Errno.EISDIR;
+            }
+        }
+        Errno e = existsStat(r, st);
+        if (e == Errno.ENOENT) {
+            return Errno.EACCES;
+        }
+        if (e != null) {
+            return e;
+        }
+        if (excl) {
+            return Errno.EEXIST;
+        }
+        return (RunDir.Stat.mode(st) & S_IFMT) == S_IFDIR ? Errno.EISDIR : null;
+    }
+
+    /**
+     * A write open of /proc or /sys gets the model's answer, never the kernel: EISDIR for a
+     * directory, EACCES for a file (the model's generated files cannot be written). The model
+     * offers no writable file there yet; when it does, the same path of the run's own objects will
+     * be let through.
+     */
+    private Errno refuseWrite(Resolved r) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        Errno e = existsStat(r, st);
+        if (e != null) {
+            return e;
+        }
+        LOG.warn("blocksim: refusing to open {} for writing: pseudo files are read only for a run", r.real());
+        return (RunDir.Stat.mode(st) & S_IFMT) == S_IFDIR ? Errno.EISDIR : Errno.EACCES;
+    }
+
+    private static boolean isDirectory(int fd) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        return !Libc.fstat(fd, st).failed() && (RunDir.Stat.mode(st) & S_IFMT) == S_IFDIR;
     }
 
     private static byte[] readAll(int fd) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         byte[] buf = new byte[65536];
         while (true) {
-            Libc.Ret r = Libc.read(fd, buf, 0, buf.length, -1);
+            Libc.Ret r = Libc.read(fd, buf, 0, buf.length);
             if (r.value() <= 0) {
                 return out.toByteArray();
             }
@@ -376,177 +820,271 @@ public final class LinuxKernel implements Kernel {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        return result(Libc.close(f.fd));
+        return f.dead ? SysResult.ok() : result(Libc.close(f.fd));
     }
 
-    private OpenFile file(Task task, int fd) {
-        return table(task).get(fd);
+    /** A snapshot read: the model's rules (rw_verify_area, then EOF past the end). */
+    private static SysResult snapshotRead(OpenFile f, byte[] buf, int off, int len, long pos) {
+        if (pos < 0 || pos + len < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        int n = (int) Math.max(0, Math.min(len, f.snapshot.length - pos));
+        if (n > 0) {
+            System.arraycopy(f.snapshot, (int) pos, buf, off, n);
+        }
+        return SysResult.ok(n);
     }
 
     @Override
     public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
-        OpenFile f = file(task, fd);
+        OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
         if (f.snapshot != null) {
-            int n = (int) Math.max(0, Math.min(len, f.snapshot.length - f.pos));
-            System.arraycopy(f.snapshot, (int) f.pos, buf, off, n);
-            f.pos += n;
-            return SysResult.ok(n);
+            SysResult r = snapshotRead(f, buf, off, len, f.pos);
+            if (r.isOk()) {
+                f.pos += r.value();
+            }
+            return r;
         }
-        return result(Identity.run(task.credentials(), () -> Libc.read(f.fd, buf, off, len, -1)));
+        if (f.dead) {
+            return SysResult.fail(Errno.EIO);
+        }
+        return result(Identity.run(task.credentials(), () -> Libc.read(f.fd, buf, off, len)));
     }
 
     @Override
     public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
-        OpenFile f = file(task, fd);
+        OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        return result(Identity.run(task.credentials(), () -> Libc.write(f.fd, buf, off, len, -1)));
+        if (f.snapshot != null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (f.dead || f.kind == Kind.DEVICE && !stillOurs(f)) {
+            return SysResult.fail(Errno.EIO);
+        }
+        return result(Identity.run(task.credentials(), () -> Libc.write(f.fd, buf, off, len)));
     }
 
     @Override
     public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        OpenFile f = file(task, fd);
+        OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
+        if (pos < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
         if (f.snapshot != null) {
-            int n = (int) Math.max(0, Math.min(len, f.snapshot.length - pos));
-            System.arraycopy(f.snapshot, (int) pos, buf, off, n);
-            return SysResult.ok(n);
+            return snapshotRead(f, buf, off, len, pos);
         }
-        return result(Identity.run(task.credentials(), () -> Libc.read(f.fd, buf, off, len, pos)));
+        if (f.dead) {
+            return SysResult.fail(Errno.EIO);
+        }
+        return result(Identity.run(task.credentials(), () -> Libc.pread(f.fd, buf, off, len, pos)));
     }
 
     @Override
     public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        OpenFile f = file(task, fd);
-        if (f == null) {
-            return SysResult.fail(Errno.EBADF);
+        OpenFile f = table(task).get(fd);
+        MisuseException.checkRange(buf, off, len);
+        if (pos < 0) {
+            return SysResult.fail(Errno.EINVAL);
         }
-        return result(Identity.run(task.credentials(), () -> Libc.write(f.fd, buf, off, len, pos)));
-    }
-
-    @Override
-    public SysResult lseek(Task task, int fd, long offset, int whence) {
-        OpenFile f = file(task, fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
         if (f.snapshot != null) {
-            long base = whence == 0 ? 0 : whence == 1 ? f.pos : f.snapshot.length;
-            if (base + offset < 0) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (f.dead || f.kind == Kind.DEVICE && !stillOurs(f)) {
+            return SysResult.fail(Errno.EIO);
+        }
+        return result(Identity.run(task.credentials(), () -> Libc.pwrite(f.fd, buf, off, len, pos)));
+    }
+
+    @Override
+    public SysResult lseek(Task task, int fd, long offset, int whence) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        if (f.snapshot != null) {
+            long base = whence == 0 ? 0 : whence == 1 ? f.pos : whence == 2 ? f.snapshot.length : -1;
+            if (base < 0 || base + offset < 0) {
                 return SysResult.fail(Errno.EINVAL);
             }
             f.pos = base + offset;
             return SysResult.ok(f.pos);
+        }
+        if (f.dead) {
+            return SysResult.fail(Errno.EIO);
         }
         return result(Libc.lseek(f.fd, offset, whence));
     }
 
     @Override
     public SysResult fsync(Task task, int fd) {
-        OpenFile f = file(task, fd);
+        OpenFile f = table(task).get(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
+        }
+        if (f.snapshot != null || f.kind == Kind.VIRTUAL) {
+            return SysResult.ok();
+        }
+        if (f.dead) {
+            return SysResult.fail(Errno.EIO);
         }
         return result(Libc.fsync(f.fd));
     }
 
     /**
-     * ioctl(2) with the argument laid out in native memory as the kernel expects it
-     * ({@code struct blkpg_ioctl_arg} and {@code struct blkpg_partition} on x86_64, an int, a u64),
-     * and results copied back into the caller's cell.
+     * ioctl(2). Reaches the kernel only on the run's own block devices, for requests the uapi
+     * describes, with the argument laid out from that description ({@link Abi}); a request that
+     * changes anything first checks that the device is still bound to the run's image. Everything
+     * else gets the model's answer without a system call: FIFREEZE/FITHAW (the run has no
+     * filesystem that can freeze: EOPNOTSUPP, or EPERM without CAP_SYS_ADMIN, {@code
+     * fs/ioctl.c:ioctl_fsfreeze}), ENOTTY on files that are not block devices, and for a request
+     * the uapi does not describe or a LOOP_* request, what the model's driver for the disk says
+     * ({@link Drivers#unknownRequest}).
      */
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
-        OpenFile f = file(task, fd);
+        OpenFile f = table(task).get(fd);
+        MisuseException.requireNonNull(arg, "the ioctl argument (IoctlArg.NULL for none)");
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        try (Arena a = Arena.ofShared()) {
-            MemorySegment seg = switch (arg) {
-                case IoctlArg.Null n -> MemorySegment.NULL;
-                case IoctlArg.BadAddress b -> MemorySegment.ofAddress(b.address());
-                case IoctlArg.Value v -> MemorySegment.ofAddress(v.value());
-                case IntCell c -> {
-                    MemorySegment m = a.allocate(8);
-                    m.set(ValueLayout.JAVA_INT, 0, c.get());
-                    yield m;
-                }
-                case LongCell c -> {
-                    MemorySegment m = a.allocate(8);
-                    m.set(ValueLayout.JAVA_LONG, 0, c.get());
-                    yield m;
-                }
-                case BlkpgIoctlArg b -> blkpg(a, b);
-            };
-            Libc.Ret r = Identity.run(task.credentials(), () -> Libc.ioctl(f.fd, request, seg));
+        if (request == Ioctl.FIFREEZE || request == Ioctl.FITHAW) {
+            return SysResult.fail(task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM);
+        }
+        if (f.kind != Kind.DEVICE) {
+            return SysResult.fail(Errno.ENOTTY);
+        }
+        if (f.dead) {
+            return SysResult.fail(Errno.EIO);
+        }
+        Optional<Ioctl.Abi> abi = Ioctl.abi(request);
+        if (abi.isEmpty() || Loops.isLoopRequest(request)) {
+            return SysResult.fail(Drivers.unknownRequest(f.disk.name()));
+        }
+        Ioctl.Abi a = abi.get();
+        if (a.kind() == Ioctl.ArgKind.VALUE && !(arg instanceof IoctlArg.Value || arg instanceof IoctlArg.Null
+                || arg instanceof IoctlArg.BadAddress)) {
+            throw new MisuseException("this ioctl takes its argument by value (IoctlArg.Value), not a pointer to " + arg);
+        }
+        if (a.kind() != Ioctl.ArgKind.OUT && !stillOurs(f)) {
+            return SysResult.fail(Errno.EIO);
+        }
+        return result(Identity.run(task.credentials(), () -> {
+            MemorySegment seg = Abi.marshal(Libc.scratch(), a, arg);
+            Libc.Ret r = Libc.ioctl(f.fd, request, seg);
             if (!r.failed()) {
-                switch (arg) {
-                    case IntCell c -> c.set(seg.get(ValueLayout.JAVA_INT, 0));
-                    case LongCell c -> c.set(seg.get(ValueLayout.JAVA_LONG, 0));
-                    default -> { }
-                }
+                Abi.copyBack(a, arg, seg);
             }
-            return result(r);
-        }
-    }
-
-    private static MemorySegment blkpg(Arena a, BlkpgIoctlArg b) {
-        MemorySegment arg = a.allocate(BlkpgIoctlArg.SIZE, 8);
-        arg.set(ValueLayout.JAVA_INT, 0, b.op());
-        arg.set(ValueLayout.JAVA_INT, 4, b.flags());
-        arg.set(ValueLayout.JAVA_INT, 8, b.datalen());
-        if (b.data() == null) {
-            arg.set(ValueLayout.ADDRESS, 16, MemorySegment.NULL);
-        } else {
-            byte[] bytes = b.data().toBytes();
-            MemorySegment data = a.allocate(BlkpgPartition.SIZE, 8);
-            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            arg.set(ValueLayout.ADDRESS, 16, data);
-        }
-        return arg;
+            return r;
+        }));
     }
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);
-        if (r.real() == null || !r.real().startsWith(rootDir + "/")) {
-            return SysResult.fail(r.refused() != null ? r.refused() : Errno.EACCES);
+        if (r.failed()) {
+            return SysResult.fail(r.errno());
         }
-        return result(Identity.run(task.credentials(), () -> Libc.mkdir(r.real(), mode)));
+        if (r.kind() != Kind.ROOT) {
+            return SysResult.fail(exists(r) == null ? Errno.EEXIST : Errno.EACCES);
+        }
+        return inParent(task, r, (parent, name) -> Libc.mkdirat(parent, name, mode));
     }
 
     @Override
     public SysResult unlink(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);
-        if (r.real() == null || !r.real().startsWith(rootDir + "/")) {
-            return SysResult.fail(r.refused() != null ? r.refused() : Errno.EACCES);
+        if (r.failed()) {
+            return SysResult.fail(r.errno());
         }
-        return result(Identity.run(task.credentials(), () -> Libc.unlink(r.real())));
+        if (r.kind() != Kind.ROOT) {
+            Errno e = exists(r);
+            return SysResult.fail(e != null ? e : r.kind() == Kind.VIRTUAL ? Errno.EISDIR : Errno.EACCES);
+        }
+        return inParent(task, r, (parent, name) -> Libc.unlinkat(parent, name, 0));
+    }
+
+    /** Null when a resolved path exists, else the errno of its lookup. */
+    private Errno exists(Resolved r) {
+        return existsStat(r, new byte[(int) Libc.STAT_SIZE]);
+    }
+
+    /** Null when a resolved path exists (its {@code struct stat} in {@code st}), else the errno of its lookup. */
+    private Errno existsStat(Resolved r, byte[] st) {
+        if (r.kind() == Kind.DEVICE && sysfsDev(r) == null) {
+            return Errno.ENOENT;
+        }
+        return switch (r.kind()) {
+            case VIRTUAL -> Libc.stat(r.real(), st).failed() ? Errno.ENOENT : null;
+            case ROOT, SYSFS -> statBeneath(r, st);
+            default -> {
+                Libc.Ret s = Libc.stat(r.real(), st);
+                yield s.failed() ? errno(s.errno()) : null;
+            }
+        };
+    }
+
+    private interface AtCall {
+        Libc.Ret call(int dirfd, String name);
+    }
+
+    /** Runs a *at call on a ROOT path's last component, in its parent opened beneath the lesson's root. */
+    private SysResult inParent(Task task, Resolved r, AtCall call) {
+        String rel = r.real();
+        String trimmed = rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel;
+        int slash = trimmed.lastIndexOf('/');
+        String parent = slash < 0 ? "." : trimmed.substring(0, slash);
+        String name = rel.substring(slash + 1);
+        Resolved p = new Resolved(Kind.ROOT, parent, null, null, null);
+        return result(Identity.run(task.credentials(), () -> {
+            Libc.Ret pfd = openBeneath(p, Libc.O_PATH | Libc.O_DIRECTORY, 0);
+            if (pfd.failed()) {
+                return pfd;
+            }
+            try {
+                return call.call((int) pfd.value(), name);
+            } finally {
+                Libc.close((int) pfd.value());
+            }
+        }));
     }
 
     @Override
     public StatResult stat(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);
-        if (r.real() == null) {
-            return new StatResult(null, r.refused() != null ? r.refused() : Errno.ENOENT);
+        if (r.failed()) {
+            return new StatResult(null, r.errno());
         }
         byte[] st = new byte[(int) Libc.STAT_SIZE];
-        Libc.Ret ret = Libc.stat(r.real(), st);
-        if (ret.failed()) {
-            return new StatResult(null, Errno.of(ret.errno()).orElse(Errno.EIO));
+        Errno e = existsStat(r, st);
+        if (e != null) {
+            return new StatResult(null, e);
         }
         ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN);
         int mode = b.getInt(24);
         long rdev = b.getLong(40);
         int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
         int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
-        Stat.Type type = switch (mode & 0170000) {
+        Stat.Type type = switch (mode & S_IFMT) {
             case 0040000 -> Stat.Type.DIRECTORY;
             case 0060000 -> Stat.Type.BLOCK_DEVICE;
             case 0020000 -> Stat.Type.CHAR_DEVICE;
@@ -555,47 +1093,78 @@ public final class LinuxKernel implements Kernel {
         return new StatResult(new Stat(type, mode & 07777, b.getInt(28), b.getInt(32), major, minor, b.getLong(48)), null);
     }
 
-    private static int mode(byte[] st) {
-        return ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).getInt(24);
-    }
-
     @Override
     public ListResult list(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);
-        if (r.listing() != null) {
-            List<String> names = switch (r.listing()) {
-                case "root" -> List.of("dev", "etc", "mnt", "proc", "sys", "tmp", "var");
-                case "proc" -> List.of("devices", "partitions");
-                case "sys" -> List.of("block");
-                case "sysblock" -> new ArrayList<>(disks.keySet());
-                default -> devListing();
-            };
-            return new ListResult(names, null);
+        if (r.failed()) {
+            return new ListResult(null, r.errno());
         }
-        if (r.real() == null) {
-            return new ListResult(null, r.refused() != null ? r.refused() : Errno.ENOENT);
+        switch (r.kind()) {
+            case VIRTUAL -> {
+                List<String> names = switch (r.listing()) {
+                    case "root" -> rootListing();
+                    case "proc" -> List.of("devices", "partitions");
+                    case "sys" -> List.of("block");
+                    case "sysblock" -> new ArrayList<>(disks.keySet());
+                    default -> devListing();
+                };
+                return new ListResult(names, null);
+            }
+            case DEVICE, NODE, PROC -> {
+                Errno e = exists(r);
+                return new ListResult(null, e != null ? e : Errno.ENOTDIR);
+            }
+            default -> {
+                if (r.kind() == Kind.SYSFS && !stillOurs(r.disk())) {
+                    return new ListResult(null, Errno.ENOENT);
+                }
+                Libc.Ret fd = openBeneath(r, Libc.O_DIRECTORY, 0);
+                if (fd.failed()) {
+                    return new ListResult(null, errno(fd.errno()));
+                }
+                int[] err = new int[1];
+                List<String> names = Libc.list((int) fd.value(), err);
+                Libc.close((int) fd.value());
+                if (names == null) {
+                    return new ListResult(null, errno(err[0]));
+                }
+                List<String> shown = new ArrayList<>();
+                for (String n : names) {
+                    shown.add(toRunNames(n));
+                }
+                java.util.Collections.sort(shown);
+                return new ListResult(shown, null);
+            }
         }
-        int[] err = new int[1];
-        List<String> names = Libc.list(r.real(), err);
-        if (names == null) {
-            return new ListResult(null, Errno.of(err[0]).orElse(Errno.EIO));
-        }
-        List<String> shown = new ArrayList<>();
-        for (String n : names) {
-            shown.add(toRunNames(n));
-        }
-        java.util.Collections.sort(shown);
-        return new ListResult(shown, null);
     }
 
+    /** /: the lesson's root as it is, with dev, proc and sys. */
+    private List<String> rootListing() {
+        int[] err = new int[1];
+        List<String> names = new ArrayList<>(List.of("dev", "proc", "sys"));
+        List<String> own = Libc.list(dir.rootFd(), err);
+        if (own != null) {
+            names.addAll(own);
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
+    /**
+     * /dev: null, zero, and the run's disks and partitions as the kernel has them (sysfs), not as
+     * devtmpfs shows them, whose nodes come and go asynchronously.
+     */
     private List<String> devListing() {
         List<String> names = new ArrayList<>(List.of("null", "zero"));
         int[] err = new int[1];
-        List<String> real = Libc.list("/dev", err);
-        if (real != null) {
-            for (String n : real) {
-                if (ours(n)) {
-                    names.add(toRunNames(n));
+        for (Disk d : disks.values()) {
+            names.add(d.name());
+            List<String> entries = Libc.list("/sys/block/" + d.real(), err);
+            for (String e : entries == null ? List.<String>of() : entries) {
+                if (e.matches(d.real() + "p[0-9]+")) {
+                    names.add(d.partName(e.substring(d.real().length() + 1)));
                 }
             }
         }
@@ -606,62 +1175,81 @@ public final class LinuxKernel implements Kernel {
     // ---------------------------------------------------------------- disks
 
     /**
-     * A sparse image and a loop device of its own: {@code LOOP_CTL_GET_FREE} on /dev/loop-control,
-     * then {@code LOOP_CONFIGURE} with the image, the sector size, {@code LO_FLAGS_PARTSCAN} unless
-     * the spec says no, and {@code LO_FLAGS_READ_ONLY} for a read-only disk.
+     * A sparse image and a loop device of its own: the image is created new (O_EXCL|O_NOFOLLOW)
+     * in the run's directory and its record written (device, inode, the loop device's read-ahead)
+     * before {@code LOOP_CONFIGURE} binds it, with the sector size, {@code LO_FLAGS_PARTSCAN}
+     * unless the spec says no, and {@code LO_FLAGS_READ_ONLY} for a read-only disk.
      */
     @Override
     public void diskAdd(DiskSpec spec) {
         checkOpen();
+        MisuseException.requireNonNull(spec, "the disk spec");
         if (disks.containsKey(spec.name())) {
             throw new IllegalArgumentException("disk: " + spec.name() + ": already exists");
         }
-        String image = workDir + "/" + spec.name() + ".img";
-        Libc.Ret img = Libc.open(image, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | O_CLOEXEC, 0600);
-        if (img.failed()) {
-            throw new IllegalArgumentException("disk: " + spec.name() + ": cannot create its image: " + errno(img));
+        String image = spec.name() + ".img";
+        int imgFd;
+        try {
+            imgFd = dir.createFile(image);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("disk: " + spec.name() + ": cannot create its image: " + e.getMessage());
         }
-        int imgFd = (int) img.value();
+        boolean bound = false;
         try {
             if (Libc.ftruncate(imgFd, spec.sizeBytes()).failed()) {
                 throw new IllegalArgumentException("disk: " + spec.name() + ": cannot size its image");
             }
+            byte[] st = new byte[(int) Libc.STAT_SIZE];
+            Libc.fstat(imgFd, st);
+            Loops.Image id = new Loops.Image(RunDir.Stat.dev(st), RunDir.Stat.ino(st));
             for (int attempt = 0; attempt < 8; attempt++) {
                 int n = freeLoop();
-                Libc.Ret loop = Libc.open("/dev/loop" + n, OpenFlags.O_RDWR | O_CLOEXEC, 0);
+                Libc.Ret loop = Libc.open("/dev/loop" + n, OpenFlags.O_RDWR | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
                 if (loop.failed()) {
                     continue;
                 }
                 int loopFd = (int) loop.value();
                 Libc.Ret r;
-                long readAhead;
-                try (Arena a = Arena.ofConfined()) {
-                    readAhead = fresh(a, loopFd);
-                    MemorySegment cfg = a.allocate(LOOP_CONFIG_SIZE, 8);
-                    cfg.set(ValueLayout.JAVA_INT, 0, imgFd);
-                    cfg.set(ValueLayout.JAVA_INT, 4, spec.sectorSize());
-                    int flags = (spec.partscan() ? LO_FLAGS_PARTSCAN : 0) | (spec.readOnly() ? LO_FLAGS_READ_ONLY : 0);
-                    cfg.set(ValueLayout.JAVA_INT, 8 + 52, flags);
-                    byte[] name = image.getBytes(StandardCharsets.UTF_8);
-                    MemorySegment.copy(name, 0, cfg, ValueLayout.JAVA_BYTE, 8 + 56, Math.min(63, name.length));
-                    r = Libc.ioctl(loopFd, LOOP_CONFIGURE, cfg);
-                }
-                Libc.close(loopFd);
-                if (!r.failed()) {
-                    disks.put(spec.name(), new Disk(spec.name(), n, image, readAhead));
-                    return;
+                try {
+                    if (Loops.backing(loopFd) != null) {
+                        continue; // another user bound it since LOOP_CTL_GET_FREE
+                    }
+                    long readAhead = fresh(loopFd);
+                    dir.record(Reclaim.Disk.file(image), new Reclaim.Disk(id, readAhead).text());
+                    r = Libc.ioctl(loopFd, Loops.LOOP_CONFIGURE, loopConfig(imgFd, spec, dir.path + "/" + image));
+                    if (!r.failed()) {
+                        disks.put(spec.name(), new Disk(spec.name(), n, image, id, readAhead));
+                        bound = true;
+                        return;
+                    }
+                } finally {
+                    Libc.close(loopFd);
                 }
                 if (r.errno() != Errno.EBUSY.number()) {
-                    throw new IllegalArgumentException("disk: " + spec.name() + ": LOOP_CONFIGURE failed: " + errno(r));
+                    throw new IllegalArgumentException("disk: " + spec.name() + ": LOOP_CONFIGURE failed: " + errname(r));
                 }
             }
             throw new IllegalArgumentException("disk: " + spec.name() + ": no free loop device");
-        } catch (RuntimeException e) {
-            Libc.unlink(image);
-            throw e;
         } finally {
             Libc.close(imgFd);
+            if (!bound) {
+                Libc.unlinkat(dir.fd(), image, 0);
+                Libc.unlinkat(dir.fd(), Reclaim.Disk.file(image), 0);
+            }
         }
+    }
+
+    /** {@code struct loop_config} in the thread's argument area. */
+    private static MemorySegment loopConfig(int imgFd, DiskSpec spec, String imagePath) {
+        MemorySegment cfg = Libc.scratch().arg;
+        cfg.asSlice(0, Loops.LOOP_CONFIG_SIZE).fill((byte) 0);
+        cfg.set(ValueLayout.JAVA_INT, 0, imgFd);
+        cfg.set(ValueLayout.JAVA_INT, 4, spec.sectorSize());
+        int flags = (spec.partscan() ? Loops.LO_FLAGS_PARTSCAN : 0) | (spec.readOnly() ? Loops.LO_FLAGS_READ_ONLY : 0);
+        cfg.set(ValueLayout.JAVA_INT, 8 + 52, flags);
+        byte[] name = imagePath.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(name, 0, cfg, ValueLayout.JAVA_BYTE, 8 + 56, Math.min(63, name.length));
+        return cfg;
     }
 
     /**
@@ -671,23 +1259,24 @@ public final class LinuxKernel implements Kernel {
      * above the default, which the bind would keep (it only raises). With the read-ahead at 0
      * the bind computes the kernel's own value.
      */
-    private static long fresh(Arena a, int loopFd) {
-        MemorySegment ra = a.allocate(ValueLayout.JAVA_LONG);
-        long found = Libc.ioctl(loopFd, Ioctl.BLKRAGET, ra).failed() ? -1 : ra.get(ValueLayout.JAVA_LONG, 0);
+    private static long fresh(int loopFd) {
+        MemorySegment a = Libc.scratch().arg;
+        long found = Libc.ioctl(loopFd, Ioctl.BLKRAGET, a).failed() ? -1 : a.get(ValueLayout.JAVA_LONG, 0);
         Libc.ioctl(loopFd, Ioctl.BLKRASET, MemorySegment.NULL);
-        Libc.ioctl(loopFd, Ioctl.BLKROSET, a.allocate(ValueLayout.JAVA_INT));
+        a.set(ValueLayout.JAVA_INT, 0, 0);
+        Libc.ioctl(loopFd, Ioctl.BLKROSET, a);
         return found;
     }
 
     private static int freeLoop() {
-        Libc.Ret ctl = Libc.open("/dev/loop-control", OpenFlags.O_RDWR | O_CLOEXEC, 0);
+        Libc.Ret ctl = Libc.open("/dev/loop-control", OpenFlags.O_RDWR | Libc.O_CLOEXEC, 0);
         if (ctl.failed()) {
-            throw new IllegalStateException("cannot open /dev/loop-control: " + errno(ctl));
+            throw new IllegalStateException("cannot open /dev/loop-control: " + errname(ctl));
         }
         try {
-            Libc.Ret n = Libc.ioctl((int) ctl.value(), LOOP_CTL_GET_FREE, MemorySegment.NULL);
+            Libc.Ret n = Libc.ioctl((int) ctl.value(), Loops.LOOP_CTL_GET_FREE, MemorySegment.NULL);
             if (n.failed()) {
-                throw new IllegalStateException("LOOP_CTL_GET_FREE failed: " + errno(n));
+                throw new IllegalStateException("LOOP_CTL_GET_FREE failed: " + errname(n));
             }
             return (int) n.value();
         } finally {
@@ -695,7 +1284,7 @@ public final class LinuxKernel implements Kernel {
         }
     }
 
-    private static String errno(Libc.Ret r) {
+    private static String errname(Libc.Ret r) {
         return Errno.of(r.errno()).map(Errno::strerror).orElse("errno " + r.errno());
     }
 
@@ -708,41 +1297,21 @@ public final class LinuxKernel implements Kernel {
         }
         teardown(d);
         disks.remove(name);
+        Libc.unlinkat(dir.fd(), d.image(), 0);
+        Libc.unlinkat(dir.fd(), Reclaim.Disk.file(d.image()), 0);
         return SysResult.ok();
     }
 
     private void teardown(Disk d) {
-        Libc.Ret loop = Libc.open("/dev/" + d.real(), OpenFlags.O_RDONLY | O_CLOEXEC, 0);
-        if (!loop.failed()) {
-            int fd = (int) loop.value();
-            int[] err = new int[1];
-            List<String> entries = Libc.list("/sys/block/" + d.real(), err);
-            if (entries != null) {
-                for (String e : entries) {
-                    if (e.matches(d.real() + "p[0-9]+")) {
-                        int pno = Integer.parseInt(e.substring(d.real().length() + 1));
-                        try (Arena a = Arena.ofConfined()) {
-                            Libc.Ret r = Libc.ioctl(fd, Ioctl.BLKPG, blkpg(a, BlkpgIoctlArg.del(pno)));
-                            if (r.failed()) {
-                                LOG.warn("blocksim: could not delete partition {} of {}: {}", pno, d.real(), errno(r));
-                            }
-                        }
-                    }
+        for (Map<Integer, OpenFile> t : fdTables.values()) {
+            for (OpenFile f : t.values()) {
+                if (f.disk == d && !f.dead) {
+                    f.dead = true;
+                    Libc.close(f.fd);
                 }
             }
-            try (Arena a = Arena.ofConfined()) {
-                if (d.readAhead() >= 0 && Libc.ioctl(fd, Ioctl.BLKRASET, MemorySegment.ofAddress(d.readAhead())).failed()
-                        || Libc.ioctl(fd, Ioctl.BLKROSET, a.allocate(ValueLayout.JAVA_INT)).failed()) {
-                    LOG.warn("blocksim: could not restore the read-ahead and read-only flag of {}", d.real());
-                }
-            }
-            Libc.Ret r = Libc.ioctl(fd, LOOP_CLR_FD, MemorySegment.NULL);
-            if (r.failed() && r.errno() != Errno.ENXIO.number()) {
-                LOG.warn("blocksim: could not detach {}: {}", d.real(), errno(r));
-            }
-            Libc.close(fd);
         }
-        Libc.unlink(d.image());
+        Loops.teardown(d.loopNumber(), d.id(), d.readAhead(), line -> LOG.warn("blocksim: {}", line));
     }
 
     /** Model modules do not exist on the live kernel; loading kernel modules is not the run's to do. */
@@ -762,10 +1331,11 @@ public final class LinuxKernel implements Kernel {
         return SysResult.ok();
     }
 
+    /** The records logged since the adapter started that name one of the run's devices, in the run's names. */
     @Override
     public String dmesg() {
         StringBuilder sb = new StringBuilder();
-        for (Kmsg.Record r : Kmsg.since(kmsgStart)) {
+        for (Kmsg.Record r : kmsg.records()) {
             boolean mine = false;
             for (Disk d : disks.values()) {
                 mine |= Pattern.compile("\\b" + d.real() + "(p[0-9]+)?\\b").matcher(r.text()).find();
@@ -785,8 +1355,9 @@ public final class LinuxKernel implements Kernel {
 
     /**
      * Leaves nothing behind: every file the run's tasks still hold is closed, then each of the
-     * run's loop devices loses its partitions, is detached and its image deleted, then the work
-     * directory goes. Safe to call more than once, and from the shutdown hook.
+     * run's loop devices loses its partitions and is detached (each step only while it is still
+     * bound to the run's image), then the run's directory goes and its lock with it. Safe to call
+     * more than once, and from the shutdown hook.
      */
     @Override
     public synchronized void close() {
@@ -796,7 +1367,10 @@ public final class LinuxKernel implements Kernel {
         closed = true;
         for (Map<Integer, OpenFile> t : fdTables.values()) {
             for (OpenFile f : t.values()) {
-                Libc.close(f.fd);
+                if (!f.dead) {
+                    f.dead = true;
+                    Libc.close(f.fd);
+                }
             }
         }
         fdTables.clear();
@@ -808,8 +1382,8 @@ public final class LinuxKernel implements Kernel {
             }
         }
         disks.clear();
-        removeTree(rootDir);
-        Libc.rmdir(workDir);
+        kmsg.close();
+        dir.close();
         try {
             if (Thread.currentThread() != shutdownHook) {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -817,21 +1391,5 @@ public final class LinuxKernel implements Kernel {
         } catch (IllegalStateException e) {
             // the JVM is shutting down already
         }
-    }
-
-    private static void removeTree(String dir) {
-        int[] err = new int[1];
-        List<String> names = Libc.list(dir, err);
-        if (names != null) {
-            for (String n : names) {
-                String p = dir + "/" + n;
-                if (isDirectory(p)) {
-                    removeTree(p);
-                } else {
-                    Libc.unlink(p);
-                }
-            }
-        }
-        Libc.rmdir(dir);
     }
 }

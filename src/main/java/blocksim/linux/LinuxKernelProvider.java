@@ -28,6 +28,13 @@ public final class LinuxKernelProvider implements KernelProvider {
         return r == null ? "" : r;
     }
 
+    /** {@link Reclaim#dead}: what dead runs left under /var/tmp/blocksim, their loop devices and mounts. */
+    @Override
+    public Cleanup cleanup() {
+        Reclaim.Report r = Reclaim.dead(line -> { });
+        return new Cleanup(r.runsReclaimed(), r.runsAlive(), r.lines());
+    }
+
     @Override
     public Booted boot(Profile profile, KernelConfig config, long seed) {
         if (profile != Profile.LINUX_6_18) {

@@ -84,37 +84,69 @@ public final class Ioctl {
     /** Thaw it. */
     public static final long FITHAW = iowr('X', 120, 4);
 
-    private static final Map<Long, String> NAMES = new TreeMap<>();
+    /** How a request uses its third argument. */
+    public enum ArgKind {
+        /** Ignored: the kernel never reads it (BLKRRPART, BLKFLSBUF). */
+        NONE,
+        /** A number in the pointer's place ({@code unsigned long arg}), never dereferenced (BLKRASET). */
+        VALUE,
+        /** A pointer to {@code size} bytes the kernel reads ({@code get_user}, {@code copy_from_user}). */
+        IN,
+        /** A pointer to {@code size} bytes the kernel writes ({@code put_user}). */
+        OUT,
+        /** A pointer to {@code struct blkpg_ioctl_arg}, itself pointing at {@code struct blkpg_partition}. */
+        BLKPG
+    }
+
+    /**
+     * What a request does with its argument, from the kernel's handler rather than the number's
+     * {@code _IOC_SIZE} (most block requests are {@code _IO}, size 0, though they read or write
+     * memory): BLKBSZGET says {@code size_t} and writes an int, BLKSECTGET writes an unsigned short.
+     */
+    public record Abi(long request, String name, ArgKind kind, int size) {
+    }
+
+    private static final Map<Long, Abi> ABI = new TreeMap<>();
+
+    private static void abi(long request, String name, ArgKind kind, int size) {
+        ABI.put(request, new Abi(request, name, kind, size));
+    }
 
     static {
-        NAMES.put(BLKROSET, "BLKROSET");
-        NAMES.put(BLKROGET, "BLKROGET");
-        NAMES.put(BLKRRPART, "BLKRRPART");
-        NAMES.put(BLKGETSIZE, "BLKGETSIZE");
-        NAMES.put(BLKFLSBUF, "BLKFLSBUF");
-        NAMES.put(BLKSSZGET, "BLKSSZGET");
-        NAMES.put(BLKPG, "BLKPG");
-        NAMES.put(BLKBSZGET, "BLKBSZGET");
-        NAMES.put(BLKBSZSET, "BLKBSZSET");
-        NAMES.put(BLKGETSIZE64, "BLKGETSIZE64");
-        NAMES.put(BLKPBSZGET, "BLKPBSZGET");
-        NAMES.put(BLKRASET, "BLKRASET");
-        NAMES.put(BLKRAGET, "BLKRAGET");
-        NAMES.put(BLKFRASET, "BLKFRASET");
-        NAMES.put(BLKFRAGET, "BLKFRAGET");
-        NAMES.put(BLKSECTGET, "BLKSECTGET");
-        NAMES.put(BLKIOMIN, "BLKIOMIN");
-        NAMES.put(BLKIOOPT, "BLKIOOPT");
-        NAMES.put(BLKALIGNOFF, "BLKALIGNOFF");
-        NAMES.put(BLKDISCARDZEROES, "BLKDISCARDZEROES");
-        NAMES.put(BLKGETDISKSEQ, "BLKGETDISKSEQ");
-        NAMES.put(FIFREEZE, "FIFREEZE");
-        NAMES.put(FITHAW, "FITHAW");
+        // 6.18 block/ioctl.c: blkdev_ioctl, blkdev_common_ioctl; fs/ioctl.c: ioctl_fsfreeze/ioctl_fsthaw
+        abi(BLKROSET, "BLKROSET", ArgKind.IN, 4);
+        abi(BLKROGET, "BLKROGET", ArgKind.OUT, 4);
+        abi(BLKRRPART, "BLKRRPART", ArgKind.NONE, 0);
+        abi(BLKGETSIZE, "BLKGETSIZE", ArgKind.OUT, 8);
+        abi(BLKFLSBUF, "BLKFLSBUF", ArgKind.NONE, 0);
+        abi(BLKSSZGET, "BLKSSZGET", ArgKind.OUT, 4);
+        abi(BLKPG, "BLKPG", ArgKind.BLKPG, BlkpgIoctlArg.SIZE);
+        abi(BLKBSZGET, "BLKBSZGET", ArgKind.OUT, 4);
+        abi(BLKBSZSET, "BLKBSZSET", ArgKind.IN, 4);
+        abi(BLKGETSIZE64, "BLKGETSIZE64", ArgKind.OUT, 8);
+        abi(BLKPBSZGET, "BLKPBSZGET", ArgKind.OUT, 4);
+        abi(BLKRASET, "BLKRASET", ArgKind.VALUE, 0);
+        abi(BLKRAGET, "BLKRAGET", ArgKind.OUT, 8);
+        abi(BLKFRASET, "BLKFRASET", ArgKind.VALUE, 0);
+        abi(BLKFRAGET, "BLKFRAGET", ArgKind.OUT, 8);
+        abi(BLKSECTGET, "BLKSECTGET", ArgKind.OUT, 2);
+        abi(BLKIOMIN, "BLKIOMIN", ArgKind.OUT, 4);
+        abi(BLKIOOPT, "BLKIOOPT", ArgKind.OUT, 4);
+        abi(BLKALIGNOFF, "BLKALIGNOFF", ArgKind.OUT, 4);
+        abi(BLKDISCARDZEROES, "BLKDISCARDZEROES", ArgKind.OUT, 4);
+        abi(BLKGETDISKSEQ, "BLKGETDISKSEQ", ArgKind.OUT, 8);
+        abi(FIFREEZE, "FIFREEZE", ArgKind.NONE, 0);
+        abi(FITHAW, "FITHAW", ArgKind.NONE, 0);
+    }
+
+    /** What the uapi knows of a request, or empty for one it does not describe. */
+    public static java.util.Optional<Abi> abi(long request) {
+        return java.util.Optional.ofNullable(ABI.get(request));
     }
 
     /** The request's name as strace prints it, or its number in hex. */
     public static String name(long request) {
-        String n = NAMES.get(request);
-        return n != null ? n : String.format("_IOC(0x%x)", request);
+        Abi a = ABI.get(request);
+        return a != null ? a.name() : String.format("_IOC(0x%x)", request);
     }
 }

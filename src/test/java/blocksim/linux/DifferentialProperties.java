@@ -1,6 +1,5 @@
 package blocksim.linux;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import blocksim.Kernel;
 import blocksim.SimKernel;
@@ -55,28 +54,11 @@ class DifferentialProperties {
             "loop1", DiskSpec.of("loop1", DISK).withSectorSize(4096),
             "loop2", DiskSpec.of("loop2", DISK).withPartscan(false));
 
-    private static LinuxKernel live;
-    private static int sequences;
-    private static int steps;
-
-    static synchronized LinuxKernel live() {
-        Live.assumeAvailable();
-        if (live == null) {
-            live = LinuxKernel.start();
-            for (String d : List.of("loop0", "loop1", "loop2")) {
-                live.diskAdd(DISKS.get(d));
-            }
-        }
-        return live;
-    }
+    private static final SharedLive LIVE = new SharedLive("differential", DISKS);
 
     @AfterContainer
     static void closeLive() {
-        if (live != null) {
-            live.close();
-            System.out.println("differential: " + sequences + " sequences, " + steps
-                    + " steps compared between the model and the live kernel");
-        }
+        LIVE.close();
     }
 
     /** Who calls and how the BLKPG argument looks. */
@@ -179,31 +161,15 @@ class DifferentialProperties {
     @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void theModelAnswersAsTheLiveKernel(@ForAll @Size(32) List<@From("steps") Step> sequence,
                                         @ForAll("diskNames") String disk) {
-        LinuxKernel linux = live();
+        LinuxKernel linux = LIVE.get();
         try (SimKernel sim = SimKernel.boot(Profile.LINUX_6_18, KernelConfig.noPartitionParsers())) {
             sim.diskAdd(DISKS.get(disk));
             Side a = new Side(sim, disk);
             Side b = new Side(linux, disk);
             b.reset();
-            List<String> trace = new ArrayList<>();
             try {
-                for (Step s : sequence) {
-                    String ra = a.apply(s);
-                    String rb = b.apply(s);
-                    trace.add(s + " = " + ra);
-                    if (!ra.equals(rb)) {
-                        fail("on " + disk + " the model answered " + ra + " but the live kernel " + rb + " after:\n  "
-                                + String.join("\n  ", trace));
-                    }
-                    Map<Integer, Live.Part> ta = Live.table(sim, a.root, disk);
-                    Map<Integer, Live.Part> tb = Live.table(linux, b.root, disk);
-                    if (!ta.equals(tb)) {
-                        fail("on " + disk + " the partition tables differ, model " + ta.values() + ", live " + tb.values()
-                                + ", after:\n  " + String.join("\n  ", trace));
-                    }
-                    steps++;
-                }
-                sequences++;
+                LIVE.steps += Live.lockstep(disk, sequence, sim, a.root, a::apply, linux, b.root, b::apply);
+                LIVE.sequences++;
             } finally {
                 b.cleanup();
             }

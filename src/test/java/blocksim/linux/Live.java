@@ -75,6 +75,35 @@ final class Live {
         return c.get();
     }
 
+    /**
+     * Runs a sequence on the model and on the live kernel in lockstep: each step on both, then
+     * their answers and the disk's partition tables must agree; the first difference fails with
+     * the steps so far. Returns the number of steps compared.
+     */
+    static <S> int lockstep(String disk, List<S> sequence, Kernel model, Task modelTask,
+                            java.util.function.Function<S, String> onModel, Kernel live, Task liveTask,
+                            java.util.function.Function<S, String> onLive) {
+        List<String> trace = new java.util.ArrayList<>();
+        int compared = 0;
+        for (S s : sequence) {
+            String ra = onModel.apply(s);
+            String rb = onLive.apply(s);
+            trace.add(s + " = " + ra);
+            if (!ra.equals(rb)) {
+                org.junit.jupiter.api.Assertions.fail("on " + disk + " the model answered " + ra + " but the live kernel "
+                        + rb + " after:\n  " + String.join("\n  ", trace));
+            }
+            java.util.Map<Integer, Part> ta = table(model, modelTask, disk);
+            java.util.Map<Integer, Part> tb = table(live, liveTask, disk);
+            if (!ta.equals(tb)) {
+                org.junit.jupiter.api.Assertions.fail("on " + disk + " the partition tables differ, model " + ta.values()
+                        + ", live " + tb.values() + ", after:\n  " + String.join("\n  ", trace));
+            }
+            compared++;
+        }
+        return compared;
+    }
+
     static List<String> names() {
         return List.of("sim", "linux");
     }

@@ -1,0 +1,258 @@
+package blocksim.linux;
+
+import static blocksim.kernel.Errno.EACCES;
+import static blocksim.kernel.Errno.EBADF;
+import static blocksim.kernel.Errno.EFAULT;
+import static blocksim.kernel.Errno.EINVAL;
+import static blocksim.kernel.Errno.EISDIR;
+import static blocksim.kernel.Errno.ENAMETOOLONG;
+import static blocksim.kernel.Errno.ENOENT;
+import static blocksim.kernel.Errno.ENOSPC;
+import static blocksim.kernel.Errno.ENOTDIR;
+import static blocksim.kernel.Errno.ENOTTY;
+import static blocksim.kernel.Errno.EOPNOTSUPP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import blocksim.Kernel;
+import blocksim.drivers.DiskSpec;
+import blocksim.kernel.Credentials;
+import blocksim.kernel.Errno;
+import blocksim.kernel.MisuseException;
+import blocksim.kernel.SysResult;
+import blocksim.kernel.Task;
+import blocksim.uapi.BlkpgIoctlArg;
+import blocksim.uapi.IntCell;
+import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
+import blocksim.uapi.LongCell;
+import blocksim.uapi.OpenFlags;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bad arguments get the same answer on both kernels: the model and the live kernel through the
+ * adapter, each example run on both. Paths as C strings (empty, a NUL inside, PATH_MAX, NAME_MAX,
+ * {@code ..} after a non-directory, a trailing slash), offsets (negative, near LLONG_MAX, at the
+ * end), descriptors that are closed or were never opened, ioctl arguments of the wrong type,
+ * requests the uapi does not describe, writes to pseudo files, FIFREEZE on a file, and the Java
+ * programming errors that throw {@link MisuseException}. The live answers in the comments were
+ * measured on this machine's 6.18 kernel with the same calls from Python.
+ */
+class BoundaryContractTests {
+
+    static final long MIB = 1 << 20;
+    static final long DISK = 16 * MIB;
+
+    /** A kernel with sda and loop0 (16 MiB each), a root task, O_RDWR fds on both. */
+    static final class Fix implements AutoCloseable {
+        final Kernel k;
+        final Task root;
+        final int sda;
+        final int loop;
+
+        Fix(String which) {
+            k = Live.boot(which);
+            k.diskAdd(DiskSpec.of("sda", DISK));
+            k.diskAdd(DiskSpec.of("loop0", DISK).withPartscan(false));
+            root = k.spawn("test", Credentials.ROOT);
+            sda = k.open(root, "/dev/sda", OpenFlags.O_RDWR).intValue();
+            loop = k.open(root, "/dev/loop0", OpenFlags.O_RDWR).intValue();
+        }
+
+        Errno open(String path, int flags) {
+            SysResult r = k.open(root, path, flags);
+            if (r.isOk()) {
+                k.close(root, r.intValue());
+            }
+            return r.errno();
+        }
+
+        @Override
+        public void close() {
+            k.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void pathsAreCStringsWalkedOneComponentAtATime(String which) {
+        try (Fix f = new Fix(which)) {
+            assertEquals(ENOENT, f.open("", OpenFlags.O_RDONLY), "empty path");
+            assertEquals(null, f.open("/dev/sda\0/../../vda", OpenFlags.O_RDONLY), "a C string ends at its NUL");
+            assertEquals(ENOTDIR, f.open("/dev/sda/", OpenFlags.O_RDONLY), "a trailing slash needs a directory");
+            assertEquals(ENOTDIR, f.open("/dev/sda/..", OpenFlags.O_RDONLY), ".. is walked from sda, not cut off");
+            assertEquals(ENOTDIR, f.open("/dev/sda/.", OpenFlags.O_RDONLY));
+            assertEquals(ENOTDIR, f.open("/proc/partitions/x", OpenFlags.O_RDONLY));
+            assertEquals(null, f.open("/dev/../dev/./sda", OpenFlags.O_RDONLY));
+            assertEquals(null, f.open("/../../dev/sda", OpenFlags.O_RDONLY), ".. at the root stays there");
+            assertEquals(ENOENT, f.open("/tmp/nothere/../x", OpenFlags.O_RDONLY), "the missing name is found first");
+            assertEquals(ENAMETOOLONG, f.open("/dev/" + "x".repeat(256), OpenFlags.O_RDONLY), "devtmpfs checks NAME_MAX");
+            assertEquals(ENOENT, f.open("/dev/" + "x".repeat(255), OpenFlags.O_RDONLY));
+            assertEquals(ENAMETOOLONG, f.open("/tmp/" + "x".repeat(300), OpenFlags.O_RDONLY));
+            assertEquals(ENOENT, f.open("/sys/block/" + "x".repeat(300), OpenFlags.O_RDONLY), "sysfs does not");
+            assertEquals(ENOENT, f.open("/proc/" + "x".repeat(300), OpenFlags.O_RDONLY), "nor does procfs");
+            assertEquals(ENAMETOOLONG, f.open("/" + "a/".repeat(2100), OpenFlags.O_RDONLY), "PATH_MAX");
+            assertEquals(ENOENT, f.k.stat(f.root, "").errno());
+            assertEquals(ENOTDIR, f.k.stat(f.root, "/dev/sda/").errno());
+            assertEquals(ENOTDIR, f.k.list(f.root, "/dev/sda").errno());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void offsetsAreCheckedAsRwVerifyAreaChecksThem(String which) {
+        try (Fix f = new Fix(which)) {
+            byte[] b = new byte[512];
+            assertEquals(EINVAL, f.k.pread(f.root, f.sda, b, 0, 512, -1).errno());
+            assertEquals(EINVAL, f.k.pwrite(f.root, f.sda, b, 0, 512, -512).errno());
+            assertEquals(EINVAL, f.k.pread(f.root, 999, b, 0, 512, -1).errno(), "a negative offset before the fd");
+            assertEquals(EINVAL, f.k.pread(f.root, f.sda, b, 0, 512, Long.MAX_VALUE).errno(), "pos + count overflows");
+            assertEquals(0, f.k.pread(f.root, f.sda, b, 0, 512, Long.MAX_VALUE - 512).value(), "fits: EOF");
+            assertEquals(EINVAL, f.k.pwrite(f.root, f.sda, b, 0, 512, Long.MAX_VALUE - 511).errno());
+            assertEquals(ENOSPC, f.k.pwrite(f.root, f.sda, b, 0, 512, Long.MAX_VALUE - 512).errno(), "past the end");
+            assertEquals(ENOSPC, f.k.pwrite(f.root, f.sda, b, 0, 512, DISK).errno());
+            assertEquals(1, f.k.pwrite(f.root, f.sda, b, 0, 512, DISK - 1).value(), "a short write across the end");
+            assertEquals(1, f.k.pread(f.root, f.sda, b, 0, 512, DISK - 1).value());
+            assertEquals(EINVAL, f.k.lseek(f.root, f.sda, DISK + 1, 0).errno());
+            assertEquals(EINVAL, f.k.lseek(f.root, f.sda, 0, 3).errno(), "no such whence");
+            assertEquals(EINVAL, f.k.lseek(f.root, f.sda, -1, 0).errno());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void closedAndNeverOpenedDescriptorsAreEbadf(String which) {
+        try (Fix f = new Fix(which)) {
+            byte[] b = new byte[16];
+            int fd = f.k.open(f.root, "/dev/sda", OpenFlags.O_RDONLY).intValue();
+            assertTrue(f.k.close(f.root, fd).isOk());
+            for (int bad : new int[] {fd, 1000, -1, 0, Integer.MAX_VALUE}) {
+                assertEquals(EBADF, f.k.read(f.root, bad, b, 0, 16).errno(), "read " + bad);
+                assertEquals(EBADF, f.k.write(f.root, bad, b, 0, 16).errno(), "write " + bad);
+                assertEquals(EBADF, f.k.ioctl(f.root, bad, Ioctl.BLKGETSIZE64, new LongCell()).errno());
+                assertEquals(EBADF, f.k.close(f.root, bad).errno(), "close " + bad);
+                assertEquals(EBADF, f.k.lseek(f.root, bad, 0, 0).errno());
+                assertEquals(EBADF, f.k.fsync(f.root, bad).errno());
+            }
+            int ro = f.k.open(f.root, "/dev/sda", OpenFlags.O_RDONLY).intValue();
+            assertEquals(EBADF, f.k.write(f.root, ro, b, 0, 16).errno(), "not open for writing");
+            f.k.close(f.root, ro);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void anArgumentOfTheWrongTypeIsMemoryTheKernelCannotUse(String which) {
+        try (Fix f = new Fix(which)) {
+            // BLKROSET reads an int; a BLKPG record there is EFAULT, and the disk stays writable
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKROSET, BlkpgIoctlArg.add(1, MIB, MIB)).errno());
+            assertEquals(0, Live.getro(f.k, f.root, f.sda));
+            // a LongCell is eight bytes of memory: BLKROSET reads its low half
+            assertTrue(f.k.ioctl(f.root, f.sda, Ioctl.BLKROSET, new LongCell(1L << 32)).isOk());
+            assertEquals(0, Live.getro(f.k, f.root, f.sda), "the low half is 0");
+            // a 4-byte cell given to an 8-byte result keeps the low half
+            IntCell small = new IntCell(-1);
+            assertTrue(f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64, small).isOk());
+            assertEquals((int) DISK, small.get());
+            // an 8-byte cell given to a 4- or 2-byte result keeps its other bytes
+            LongCell big = new LongCell(0x1111_2222_3333_4444L);
+            assertTrue(f.k.ioctl(f.root, f.sda, Ioctl.BLKSSZGET, big).isOk());
+            assertEquals(0x1111_2222_0000_0200L, big.get());
+            big = new LongCell(0x1111_2222_3333_4444L);
+            assertTrue(f.k.ioctl(f.root, f.sda, Ioctl.BLKSECTGET, big).isOk());
+            assertEquals(0x1111_2222_3333_0000L, big.get() & ~0xffffL, "BLKSECTGET writes two bytes");
+            // a cell where BLKPG reads its record, a number where a result is written, a bad address
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKPG, new IntCell(1)).errno());
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64, new IoctlArg.Value(4096)).errno());
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64, new IoctlArg.BadAddress(0x1000)).errno());
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64, IoctlArg.NULL).errno());
+            assertEquals(0, Live.table(f.k, f.root, "sda").size(), "nothing was added");
+        }
+    }
+
+    /** A bad address that is mapped in this JVM is still never written: the adapter hands the kernel none. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void aBadAddressNeverReachesTheCallersMemory(String which) {
+        try (Fix f = new Fix(which); Arena a = Arena.ofConfined()) {
+            MemorySegment mine = a.allocate(8);
+            mine.set(ValueLayout.JAVA_LONG, 0, 42);
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64,
+                    new IoctlArg.BadAddress(mine.address())).errno());
+            assertEquals(42, mine.get(ValueLayout.JAVA_LONG, 0));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void requestsTheUapiDoesNotDescribeGetTheModelsDriverAnswer(String which) {
+        try (Fix f = new Fix(which)) {
+            long loopClrFd = 0x4C01;
+            long loopGetStatus64 = 0x4C05;
+            assertEquals(ENOTTY, f.k.ioctl(f.root, f.sda, 0x1234, IoctlArg.NULL).errno(), "sd: no ->ioctl");
+            assertEquals(ENOTTY, f.k.ioctl(f.root, f.sda, loopClrFd, IoctlArg.NULL).errno());
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, 0x1234, IoctlArg.NULL).errno(), "lo_ioctl's default");
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, loopClrFd, IoctlArg.NULL).errno(),
+                    "LOOP_* requests are the model's until it models them");
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, loopGetStatus64, new LongCell()).errno());
+            LongCell size = new LongCell();
+            assertTrue(f.k.ioctl(f.root, f.loop, Ioctl.BLKGETSIZE64, size).isOk());
+            assertEquals(DISK, size.get(), "the device is still bound");
+            int file = f.k.open(f.root, "/tmp/f", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
+            assertEquals(ENOTTY, f.k.ioctl(f.root, file, Ioctl.BLKGETSIZE64, new LongCell()).errno(), "a regular file");
+            f.k.close(f.root, file);
+        }
+    }
+
+    /** FIFREEZE on a file of the run's root: the model's answer; the machine's filesystem is never frozen. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void fifreezeOnAFileNeverFreezesTheMachinesFilesystem(String which) {
+        try (Fix f = new Fix(which)) {
+            int file = f.k.open(f.root, "/tmp/f", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
+            assertEquals(EOPNOTSUPP, f.k.ioctl(f.root, file, Ioctl.FIFREEZE, IoctlArg.NULL).errno());
+            assertEquals(EOPNOTSUPP, f.k.ioctl(f.root, file, Ioctl.FITHAW, IoctlArg.NULL).errno());
+            assertEquals(3, f.k.write(f.root, file, new byte[3], 0, 3).value(), "writes go on");
+            f.k.close(f.root, file);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void pseudoFilesAreReadOnlyWithTheModelsAnswers(String which) {
+        try (Fix f = new Fix(which)) {
+            assertEquals(EACCES, f.open("/sys/block/sda/size", OpenFlags.O_WRONLY));
+            assertEquals(EACCES, f.open("/sys/block/sda/ro", OpenFlags.O_RDWR));
+            assertEquals(EISDIR, f.open("/sys/block/sda", OpenFlags.O_WRONLY));
+            assertEquals(EACCES, f.open("/proc/partitions", OpenFlags.O_RDWR));
+            assertEquals(ENOENT, f.open("/proc/sysrq-trigger", OpenFlags.O_WRONLY));
+            assertEquals(ENOENT, f.open("/sys/block/sda/nothere", OpenFlags.O_WRONLY));
+            assertEquals(null, f.open("/sys/block/sda/size", OpenFlags.O_RDONLY));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void javaProgrammingErrorsThrowOneDocumentedException(String which) {
+        try (Fix f = new Fix(which)) {
+            Task stranger = new Task(4242, "stranger", Credentials.ROOT);
+            byte[] b = new byte[4];
+            assertThrows(MisuseException.class, () -> f.k.open(stranger, "/dev/sda", OpenFlags.O_RDONLY));
+            assertThrows(MisuseException.class, () -> f.k.open(f.root, null, OpenFlags.O_RDONLY));
+            assertThrows(MisuseException.class, () -> f.k.read(f.root, f.sda, b, 2, 4));
+            assertThrows(MisuseException.class, () -> f.k.pwrite(f.root, f.sda, null, 0, 4, 0));
+            assertThrows(MisuseException.class, () -> f.k.ioctl(f.root, f.sda, Ioctl.BLKGETSIZE64, null));
+            MisuseException e = assertThrows(MisuseException.class,
+                    () -> f.k.ioctl(f.root, f.sda, Ioctl.BLKRASET, new LongCell(8)));
+            assertTrue(e.getMessage().contains("by value"), e.getMessage());
+            Task gone = f.k.spawn("gone", Credentials.ROOT);
+            f.k.exit(gone);
+            assertThrows(MisuseException.class, () -> f.k.stat(gone, "/dev/sda"));
+        }
+    }
+}
