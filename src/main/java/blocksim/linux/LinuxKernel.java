@@ -1325,9 +1325,37 @@ public final class LinuxKernel implements Kernel {
         return SysResult.fail(Errno.ENOENT);
     }
 
-    /** Partition scans on the live kernel finish inside BLKRRPART and add_disk; nothing to wait for. */
+    /**
+     * What {@code udevadm settle} waits for on this machine: udevd's event queue, which exists as
+     * {@code /run/udev/queue} while events are queued (systemd {@code udev_queue_is_empty}),
+     * polled every 10 ms until it is gone (0) or {@code timeoutNanos} of real time have passed
+     * (ETIME). Without udevd ({@code /run/udev/control} absent) nothing queues events and it
+     * returns at once, as {@code udevadm settle} does. The kernel's own partition scans of the
+     * run's devices finish inside BLKRRPART and LOOP_CONFIGURE, so they are never pending here.
+     */
     @Override
     public SysResult udevSettle(Task task, long timeoutNanos) {
+        return settle("/run/udev/control", "/run/udev/queue", timeoutNanos);
+    }
+
+    /** {@link #udevSettle} with udevd's control socket and queue file named (tests give their own). */
+    static SysResult settle(String control, String queue, long timeoutNanos) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        if (Libc.stat(control, st).failed()) {
+            return SysResult.ok();
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        while (!Libc.stat(queue, st).failed()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return SysResult.fail(Errno.ETIME);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return SysResult.fail(Errno.EINTR);
+            }
+        }
         return SysResult.ok();
     }
 

@@ -207,6 +207,39 @@ class EscapeTests {
         }
     }
 
+    /** udevadm settle's wait: nothing without udevd, until the queue file goes, ETIME when it stays. */
+    @Test
+    void udevSettleWaitsForUdevdsQueue() throws Exception {
+        Path dir = Files.createTempDirectory("udev");
+        try {
+            Path control = dir.resolve("control");
+            Path queue = dir.resolve("queue");
+            assertTrue(LinuxKernel.settle(control.toString(), queue.toString(), 0).isOk(), "no udevd: nothing to wait for");
+            Files.createFile(control);
+            assertTrue(LinuxKernel.settle(control.toString(), queue.toString(), 0).isOk(), "an empty queue");
+            Files.createFile(queue);
+            assertEquals(Errno.ETIME, LinuxKernel.settle(control.toString(), queue.toString(), 30_000_000L).errno());
+            Thread remover = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(50);
+                    Files.delete(queue);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(LinuxKernel.settle(control.toString(), queue.toString(), 10_000_000_000L).isOk(),
+                    "returns once the queue is gone");
+            remover.join();
+        } finally {
+            try (var l = Files.list(dir)) {
+                for (Path p : l.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
     @Test
     void diskNamesFollowTheKernelsRule() {
         for (String bad : List.of("../x", "", ".", "..", "a/b", "x".repeat(32), "a\0b")) {

@@ -54,6 +54,10 @@ class ReclaimTests {
             assertTrue(bystander.ioctl(t, fd, Ioctl.BLKPG, BlkpgIoctlArg.add(1, MIB, MIB)).isOk());
             String bystanderLoop = bystander.loopDevices().get("sdz");
 
+            boolean mkfs = Files.isExecutable(Path.of("/usr/sbin/mkfs.ext4")) || Files.isExecutable(Path.of("/sbin/mkfs.ext4"));
+            if (!mkfs) {
+                System.out.println("ReclaimTests: no mkfs.ext4 on this machine; the runs killed with a frozen ext4 are left out");
+            }
             Random seeds = new Random(20261201);
             StringBuilder said = new StringBuilder();
             for (int run = 0; run < 7; run++) {
@@ -62,7 +66,7 @@ class ReclaimTests {
                 // every step is a kill point once; the delay puts the kill anywhere inside the next step
                 int killAfter = run + 1;
                 int delayMs = r.nextInt(31);
-                boolean withFs = run >= 4 || r.nextBoolean();
+                boolean withFs = mkfs && (run >= 4 || r.nextBoolean());
                 long pid = killChild(killAfter, delayMs, withFs);
                 if (run != 3) {
                     StringWriter out = new StringWriter();
@@ -82,8 +86,10 @@ class ReclaimTests {
                         "the live run's partition is untouched");
                 assertEquals(bystander.workDir() + "/sdz.img", Loops.backingFile(Integer.parseInt(bystanderLoop.substring(4))));
             }
-            assertTrue(said.toString().contains("cleanup: thawed "), "a run killed with its ext4 frozen was thawed: " + said);
-            assertTrue(said.toString().contains("cleanup: unmounted "), said.toString());
+            if (mkfs) {
+                assertTrue(said.toString().contains("cleanup: thawed "), "a run killed with its ext4 frozen was thawed: " + said);
+            }
+            assertTrue(said.toString().contains("cleanup: unmounted "), "the lesson's tmpfs at least: " + said);
         }
     }
 
