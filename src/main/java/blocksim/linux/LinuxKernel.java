@@ -13,6 +13,7 @@ import blocksim.kernel.Task;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;
+import blocksim.uapi.Strace;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -587,6 +588,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult open(Task task, String path, int flags) {
+        return doOpen(task, path, flags).during(() -> Strace.open(path, flags));
+    }
+
+    private SysResult doOpen(Task task, String path, int flags) {
         Map<Integer, OpenFile> table = table(task);
         MisuseException.requireNonNull(path, "the path");
         checkOpen();
@@ -816,6 +821,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult close(Task task, int fd) {
+        return doClose(task, fd).during(() -> Strace.fd("close", fd));
+    }
+
+    private SysResult doClose(Task task, int fd) {
         OpenFile f = table(task).remove(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
@@ -837,6 +846,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
+        return doRead(task, fd, buf, off, len).during(() -> Strace.io("read", fd, len));
+    }
+
+    private SysResult doRead(Task task, int fd, byte[] buf, int off, int len) {
         OpenFile f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (f == null) {
@@ -857,6 +870,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
+        return doWrite(task, fd, buf, off, len).during(() -> Strace.io("write", fd, len));
+    }
+
+    private SysResult doWrite(Task task, int fd, byte[] buf, int off, int len) {
         OpenFile f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (f == null) {
@@ -873,6 +890,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        return doPread(task, fd, buf, off, len, pos).during(() -> Strace.io("pread64", fd, len, pos));
+    }
+
+    private SysResult doPread(Task task, int fd, byte[] buf, int off, int len, long pos) {
         OpenFile f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (pos < 0) {
@@ -892,6 +913,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
+        return doPwrite(task, fd, buf, off, len, pos).during(() -> Strace.io("pwrite64", fd, len, pos));
+    }
+
+    private SysResult doPwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
         OpenFile f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (pos < 0) {
@@ -911,6 +936,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult lseek(Task task, int fd, long offset, int whence) {
+        return doLseek(task, fd, offset, whence).during(() -> Strace.lseek(fd, offset, whence));
+    }
+
+    private SysResult doLseek(Task task, int fd, long offset, int whence) {
         OpenFile f = table(task).get(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
@@ -931,6 +960,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult fsync(Task task, int fd) {
+        return doFsync(task, fd).during(() -> Strace.fd("fsync", fd));
+    }
+
+    private SysResult doFsync(Task task, int fd) {
         OpenFile f = table(task).get(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
@@ -956,6 +989,10 @@ public final class LinuxKernel implements Kernel {
      */
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
+        return doIoctl(task, fd, request, arg).during(() -> Strace.ioctl(fd, request, arg));
+    }
+
+    private SysResult doIoctl(Task task, int fd, long request, IoctlArg arg) {
         OpenFile f = table(task).get(fd);
         MisuseException.requireNonNull(arg, "the ioctl argument (IoctlArg.NULL for none)");
         if (f == null) {
@@ -994,6 +1031,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
+        return doMkdir(task, path, mode).during(() -> Strace.mkdir(path, mode));
+    }
+
+    private SysResult doMkdir(Task task, String path, int mode) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);
@@ -1008,6 +1049,10 @@ public final class LinuxKernel implements Kernel {
 
     @Override
     public SysResult unlink(Task task, String path) {
+        return doUnlink(task, path).during(() -> Strace.path("unlink", path));
+    }
+
+    private SysResult doUnlink(Task task, String path) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
         Resolved r = resolve(path);

@@ -62,7 +62,7 @@ public final class TracingKernel implements Kernel {
 
     private SysResult log(Task t, String call, SysResult r) {
         if (trace != null) {
-            trace.accept(t.comm() + ": " + call + " " + r);
+            trace.accept(t.comm() + ": " + call + " " + r.result());
         }
         return r;
     }

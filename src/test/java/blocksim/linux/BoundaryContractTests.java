@@ -236,6 +236,21 @@ class BoundaryContractTests {
         }
     }
 
+    /** A failed call names itself, strace-style, on both kernels, and refuses to hand out -1. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void aFailedCallNamesItselfAndRefusesItsValue(String which) {
+        try (Fix f = new Fix(which)) {
+            SysResult r = f.k.open(f.root, "/dev/sda9", OpenFlags.O_RDWR);
+            assertEquals("open(\"/dev/sda9\", O_RDWR) = -1 ENOENT (No such file or directory)", r.toString());
+            assertThrows(blocksim.kernel.SyscallException.class, r::intValue);
+            SysResult busy = f.k.ioctl(f.root, f.sda, Ioctl.BLKPG, BlkpgIoctlArg.add(1, MIB, DISK));
+            assertEquals(EINVAL, assertThrows(blocksim.kernel.SyscallException.class, busy::orThrow).errno());
+            assertTrue(busy.toString().startsWith("ioctl(" + f.sda + ", BLKPG, {op=BLKPG_ADD_PARTITION"), busy.toString());
+            assertEquals("= 0", f.k.ioctl(f.root, f.sda, Ioctl.BLKFLSBUF, IoctlArg.NULL).toString());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sim", "linux"})
     void javaProgrammingErrorsThrowOneDocumentedException(String which) {
