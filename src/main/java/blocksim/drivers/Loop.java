@@ -127,8 +127,7 @@ final class Loop implements DiskDriver, BlockDriver {
             // loop_configure commits the queue limits: a loop file on a rotational disk (the host's
             // virtio disk) has no io_opt, so blk_apply_bdi_limits takes max_sectors bytes for it
             disk.applyBdiLimits((long) disk.maxSectors() << 9);
-            genhd.printk().printk(Printk.Level.INFO, disk.name() + ": detected capacity change from " + old
-                    + " to " + disk.capacity() + "\n");
+            genhd.notifyCapacityChange(disk, old);
             if (lo.partscan) {
                 setSuppressPartScan(disk, false);
                 int rc = genhd.partitions().rescanLocked(disk, task);
