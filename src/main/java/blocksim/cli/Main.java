@@ -97,6 +97,9 @@ public final class Main implements Callable<Integer> {
                         out.println(p + ": ok (" + r.commands() + " commands, seed " + r.seed() + ")");
                     } else {
                         failed++;
+                        // the seed first: what replays this run exactly
+                        out.println(p + ": seed " + r.seed() + " (replay: blocksim run --seed " + r.seed()
+                                + (kernel.equals("sim") ? "" : " --kernel " + kernel) + " " + p + ")");
                         for (String f : r.failures()) {
                             out.print(f.endsWith("\n") ? f : f + "\n");
                         }

@@ -3,7 +3,6 @@ package blocksim.kernel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
@@ -90,8 +89,9 @@ public final class Scheduler {
     public static final long FOREVER = Long.MAX_VALUE;
 
     private final VirtualClock clock;
-    private final long seed;
-    private final Random random;
+    private final Seeds seeds;
+    private final java.util.SplittableRandom picks;
+    private final java.util.SplittableRandom delays;
     private final List<KThread> threads = new ArrayList<>();
     private final TreeSet<KThread> sleepers = new TreeSet<>(
             Comparator.comparingLong((KThread t) -> t.wakeAt).thenComparingLong(t -> t.seq));
@@ -113,18 +113,27 @@ public final class Scheduler {
 
     public Scheduler(VirtualClock clock, long seed) {
         this.clock = clock;
-        this.seed = seed;
-        this.random = new Random(seed);
+        this.seeds = new Seeds(seed);
+        this.picks = seeds.stream(Seeds.Stream.SCHEDULING);
+        this.delays = seeds.stream(Seeds.Stream.DELAYS);
     }
 
-    /** A value in [min, max] drawn from the seeded source (load models: how long a slow disk takes). */
+    /**
+     * A value in [min, max] drawn from the DELAYS stream (load models: how long a slow disk
+     * takes); drawing it changes no scheduling choice.
+     */
     public long draw(long min, long max) {
-        return min + (long) (random.nextDouble() * (max - min + 1));
+        return min + (long) (delays.nextDouble() * (max - min + 1));
     }
 
-    /** The seed every choice of this scheduler derives from. */
+    /** The root seed every choice of this run derives from. */
     public long seed() {
-        return seed;
+        return seeds.root();
+    }
+
+    /** The run's named streams. */
+    public Seeds seeds() {
+        return seeds;
     }
 
     public VirtualClock clock() {
@@ -205,7 +214,7 @@ public final class Scheduler {
         if (runnable.isEmpty()) {
             return null;
         }
-        return runnable.size() == 1 ? runnable.getFirst() : runnable.get(random.nextInt(runnable.size()));
+        return runnable.size() == 1 ? runnable.getFirst() : runnable.get(picks.nextInt(runnable.size()));
     }
 
     private void switchTo(KThread t) {

@@ -82,7 +82,7 @@ public final class Proc {
      * the process id, so the same scenario and seed give the same bytes.
      */
     public java.util.Random random() {
-        return new java.util.Random(scheduler.seed() * 1_000_003L + task.pid());
+        return scheduler.seeds().forProcess(task.pid());
     }
 
     /** The kernel's clock, in nanoseconds since boot. */
