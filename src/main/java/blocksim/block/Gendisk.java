@@ -55,7 +55,6 @@ public final class Gendisk {
     /** Partitions 1..255 by number. */
     final TreeMap<Integer, BlockDevice> partTbl = new TreeMap<>();
     /** 6.18: extended minors of deleted partitions not yet returned (see {@code Genhd.freeExtMinor}). */
-    final java.util.TreeSet<Integer> deferredExtMinors = new java.util.TreeSet<>();
     /** 6.18 {@code open_partitions}: partitions with at least one opener. */
     int openPartitions;
     /** 6.18 {@code open_mutex} (2.6.32 uses the whole disk's {@code bd_mutex}). */

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The disk registry: {@code block/genhd.c} in both eras. Block majors ({@code register_blkdev}),
@@ -53,7 +52,9 @@ public final class Genhd {
     /** Disks in registration order, which is the order of /proc/partitions. */
     private final List<Gendisk> disks = new ArrayList<>();
     private final TreeMap<Integer, String> majorNames = new TreeMap<>();
-    private final TreeSet<Integer> extMinors = new TreeSet<>();
+    /** Extended minors in use, and the lowest that may be free. */
+    private final java.util.BitSet extMinors = new java.util.BitSet();
+    private int extHint;
     /** 6.18 {@code diskseq}: the last sequence number handed out. */
     private long diskseq;
     /** The one ratelimit state of {@code set_capacity_and_notify}'s log line, shared by every disk. */
@@ -210,8 +211,6 @@ public final class Genhd {
         for (BlockDevice part : new ArrayList<>(disk.partTbl.values())) {
             partitions.dropPartition(part);
         }
-        extMinors.removeAll(disk.deferredExtMinors);
-        disk.deferredExtMinors.clear();
     }
 
     /** A mutex of this kernel: it parks waiting tasks on the scheduler. */
@@ -305,39 +304,35 @@ public final class Genhd {
 
     /**
      * An extended minor on major 259: the lowest free number, as 6.18's
-     * {@code blk_alloc_ext_minor} ({@code ida_alloc_range}) and 2.6.32's {@code blk_alloc_devt}
-     * ({@code idr_get_new}) both give. Returns it, or {@code -ENOSPC} (6.18) / {@code -EBUSY}
-     * (2.6.32) when none is left.
+     * {@code block/genhd.c:blk_alloc_ext_minor} ({@code ida_alloc_range} up to
+     * {@code NR_EXT_DEVT - 1}) and 2.6.32's {@code blk_alloc_devt} ({@code idr_get_new}) both
+     * give. When none is left both eras answer EBUSY: 6.18 turns the ida's -ENOSPC into -EBUSY
+     * ({@code if (idx == -ENOSPC) return -EBUSY;}), which {@code add_partition} returns to
+     * {@code bdev_add_partition}; 2.6.32 checks {@code idx > MAX_EXT_DEVT}.
      */
     int allocExtMinor() {
-        int m = 0;
-        for (int used : extMinors) {
-            if (used != m) {
-                break;
-            }
-            m++;
-        }
+        int m = extMinors.nextClearBit(extHint);
         if (m >= NR_EXT_DEVT) {
-            return -(profile.modern() ? Errno.ENOSPC : Errno.EBUSY).number();
+            return -Errno.EBUSY.number();
         }
-        extMinors.add(m);
+        extMinors.set(m);
+        extHint = m + 1;
         return m;
     }
 
     /**
      * Releases a deleted partition's extended minor. 2.6.32 {@code fs/partitions/check.c:
-     * delete_partition} calls {@code blk_free_devt} at once, so the next partition gets the number
-     * back. 6.18 frees it in {@code block/bdev.c:bdev_free_inode}, after the last reference to the
-     * partition's inode is gone; on the live kernel a number freed by BLKPG DEL is not handed out
-     * again by the ADDs that follow (observed on 6.18: adding and deleting one partition three
-     * times gave 259:1, 259:2, 259:4). The model keeps such numbers until the disk goes away.
+     * delete_partition} calls {@code blk_free_devt} at once. 6.18 frees it in
+     * {@code block/bdev.c:bdev_free_inode}, when the partition's inode goes (an RCU callback after
+     * the last reference), and the next ADD gets it back: measured on the live 6.18.44 kernel,
+     * ADD/DEL of one partition with half a second between cycles gives 259:0 every time; cycles
+     * in a tight loop, where the callback may not have run yet, gave 259:0, 1, 2, 0, 3, 1. The
+     * model frees it when the partition is dropped (a deleted partition is never open: DEL and
+     * BLKRRPART refuse open ones), as the spaced cycles show.
      */
     void freeExtMinor(Gendisk disk, int minor) {
-        if (profile.modern() && disk.live()) {
-            disk.deferredExtMinors.add(minor);
-        } else {
-            extMinors.remove(minor);
-        }
+        extMinors.clear(minor);
+        extHint = Math.min(extHint, minor);
     }
 
     /**
