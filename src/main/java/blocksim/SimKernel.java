@@ -8,6 +8,7 @@ import blocksim.block.Genhd;
 import blocksim.drivers.DiskSpec;
 import blocksim.drivers.Drivers;
 import blocksim.fs.BlockFs;
+import blocksim.fs.FsRules;
 import blocksim.fs.Inode;
 import blocksim.fs.TmpDir;
 import blocksim.fs.Vfs;
@@ -52,6 +53,8 @@ public final class SimKernel implements Kernel {
     private static final int SEEK_END = 2;
 
     private final Profile profile;
+    /** The file layer's era rules, chosen at boot. */
+    private final FsRules rules;
     private final KernelConfig config;
     private final VirtualClock clock = new VirtualClock();
     private final Printk printk = new Printk(clock);
@@ -104,6 +107,7 @@ public final class SimKernel implements Kernel {
 
     private SimKernel(Profile profile, KernelConfig config, long seed) {
         this.profile = profile;
+        this.rules = FsRules.of(profile);
         this.config = config;
         this.scheduler = new Scheduler(clock, seed);
         this.genhd = new Genhd(profile, config, printk, clock, scheduler, name -> spawn(name, Credentials.ROOT));
@@ -440,7 +444,7 @@ public final class SimKernel implements Kernel {
         }
         // fs/read_write.c:ksys_lseek: whence is unsigned and above SEEK_MAX is EINVAL before the file
         // sees it; SEEK_MAX is SEEK_HOLE (4) since 3.1, SEEK_END (2) in 2.6.32
-        if (Integer.toUnsignedLong(whence) > (profile.modern() ? 4 : 2)) {
+        if (Integer.toUnsignedLong(whence) > rules.seekMax()) {
             return SysResult.fail(Errno.EINVAL);
         }
         if ((whence == 3 || whence == 4) && f.inode instanceof Inode.Regular reg) {
@@ -486,7 +490,7 @@ public final class SimKernel implements Kernel {
 
     /** The size the file layer sees: 6.18 the live size, 2.6.32 the inode size set at open. */
     private long deviceSize(BlockDevice bdev) {
-        return profile.modern() ? bdev.nrSects() << 9 : bdev.inodeSize();
+        return rules.liveSize() ? bdev.nrSects() << 9 : bdev.inodeSize();
     }
 
     @Override

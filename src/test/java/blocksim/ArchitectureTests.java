@@ -114,4 +114,26 @@ class ArchitectureTests {
             }
         }
     }
+
+    /**
+     * The model's code never decides by era itself: only the rules records (and the places that
+     * name a default profile or the live kernel's) mention an era constant.
+     */
+    @Test
+    void onlyTheRulesRecordsDecideByEra() throws IOException {
+        Pattern era = Pattern.compile("case LINUX_|Profile\\.LINUX_2_6_32|\\.modern\\(\\)");
+        List<String> asking = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String name = f.getFileName().toString();
+                boolean allowed = name.endsWith("Rules.java") || name.equals("Profile.java")
+                        // userland's tools are the distribution's of each era (lvm2 2.02 or 2.03), not the kernel's
+                        || name.equals("Lvm.java");
+                if (!allowed && era.matcher(Files.readString(f)).find()) {
+                    asking.add(MAIN.relativize(f).toString());
+                }
+            }
+        }
+        assertTrue(asking.isEmpty(), "decide by era outside the rules records: " + asking);
+    }
 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/kernel-map.md and docs/profiles.md are held to the code: every Java name a kernel-map row
  * starts with is a class, nested class or method that exists, with both eras' sources filled in;
- * every test that a profiles.md row says pins it exists; every era rule ({@link blocksim.kernel.EraRule})
- * has a profiles.md row that names it.
+ * every test that a profiles.md row says pins it exists; every era rule (a component of
+ * {@code BlockRules}, {@code ParserRules}, {@code DriverRules}, {@code FsRules}) has a row in
+ * profiles.md's "Where the code asks" with each era's value, and every row there is a rule.
  */
 class DocsTests {
 
@@ -112,5 +113,47 @@ class DocsTests {
             }
         }
         assertTrue(missing.isEmpty(), "profiles.md names tests that do not exist: " + missing);
+    }
+
+    static final List<Class<? extends Record>> RULES = List.of(blocksim.block.BlockRules.class,
+            blocksim.block.partitions.ParserRules.class, blocksim.drivers.DriverRules.class, blocksim.fs.FsRules.class);
+
+    @Test
+    void everyEraRuleIsListedWithEachErasValue() throws Exception {
+        Map<String, String[]> rows = new TreeMap<>();
+        boolean in = false;
+        for (String line : Files.readAllLines(Path.of("docs/profiles.md"))) {
+            in |= line.startsWith("## Where the code asks");
+            Matcher m = Pattern.compile("^\\| `([A-Za-z]+Rules\\.[A-Za-z0-9]+)` \\| ([^|]+) \\| ([^|]+) \\|").matcher(line);
+            if (in && m.find()) {
+                rows.put(m.group(1), new String[] {m.group(2).strip(), m.group(3).strip()});
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (Class<? extends Record> rules : RULES) {
+            Object old = rules.getField("LINUX_2_6_32").get(null);
+            Object now = rules.getField("LINUX_6_18").get(null);
+            for (java.lang.reflect.RecordComponent c : rules.getRecordComponents()) {
+                String name = rules.getSimpleName() + "." + c.getName();
+                seen.add(name);
+                String[] row = rows.get(name);
+                if (row == null) {
+                    problems.add(name + " has no row");
+                    continue;
+                }
+                String a = String.valueOf(c.getAccessor().invoke(old));
+                String b = String.valueOf(c.getAccessor().invoke(now));
+                if (!row[0].equals(a) || !row[1].equals(b)) {
+                    problems.add(name + ": the row says " + row[0] + "/" + row[1] + ", the code " + a + "/" + b);
+                }
+            }
+        }
+        for (String r : rows.keySet()) {
+            if (!seen.contains(r)) {
+                problems.add(r + " is listed but is no rule");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("; ", problems));
     }
 }

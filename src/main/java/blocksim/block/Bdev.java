@@ -55,7 +55,7 @@ public final class Bdev {
         if (holder != null) {
             mode |= MODE_EXCL;
         }
-        if (genhd.profile.modern()) {
+        if (genhd.rules.openMutexClaimFirst()) {
             if (holder != null && !bdMayClaim(bdev, holder)) {
                 return -Errno.EBUSY.number();
             }
@@ -98,7 +98,7 @@ public final class Bdev {
         if (holder != null && bdev.bdHolder == holder) {
             bdEndClaim(bdev);
         }
-        if (genhd.profile.modern()) {
+        if (genhd.rules.openMutexClaimFirst()) {
             Gendisk disk = bdev.bdDisk;
             disk.openMutex.lock(task);
             try {

@@ -27,7 +27,7 @@ public final class BlkCore {
 
     /** Submits {@code bio} on behalf of {@code task} and waits for it: 0, or -EIO. */
     public int submitBio(Bio bio, Task task) {
-        return genhd.profile.modern() ? submitModern(bio, task) : submitOld(bio, task);
+        return genhd.rules.bioCheckEodOnce() ? submitModern(bio, task) : submitOld(bio, task);
     }
 
     private int submitModern(Bio bio, Task task) {

@@ -126,7 +126,7 @@ public final class BlockDevice {
      * alone, copied from the disk when the partition was added.
      */
     public boolean readOnly() {
-        if (bdDisk.genhd.profile.modern()) {
+        if (bdDisk.genhd.rules.readOnlyFollowsDisk()) {
             return readOnly || bdDisk.getDiskRo();
         }
         return readOnly;

@@ -30,7 +30,7 @@ public final class BlockIoctl {
      * ({@link Bdev#MODE_READ}, {@link Bdev#MODE_WRITE}, {@link Bdev#MODE_EXCL}).
      */
     public int blkdevIoctl(BlockDevice bdev, int mode, long cmd, IoctlArg arg, Task task) {
-        return genhd.profile.modern() ? ioctlModern(bdev, mode, cmd, arg, task) : ioctlOld(bdev, mode, cmd, arg, task);
+        return genhd.rules.commonIoctlOrder() ? ioctlModern(bdev, mode, cmd, arg, task) : ioctlOld(bdev, mode, cmd, arg, task);
     }
 
     /**

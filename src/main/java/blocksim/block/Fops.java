@@ -20,7 +20,7 @@ public final class Fops {
 
     /** The device's size in bytes as the file layer sees it (2.6.32: the inode size set at open). */
     private long size(BlockDevice bdev) {
-        return genhd.profile.modern() ? bdev.nrSects << 9 : bdev.iSize;
+        return genhd.rules.liveSize() ? bdev.nrSects << 9 : bdev.iSize;
     }
 
     /** Reads at {@code pos}: 0 at or past the end, a short count across it. */
@@ -44,7 +44,7 @@ public final class Fops {
             return -Errno.EPERM.number();
         }
         long size = size(bdev);
-        if (genhd.profile.modern()) {
+        if (genhd.rules.emptyWriteAnywhere()) {
             if (len == 0) {
                 return 0;
             }

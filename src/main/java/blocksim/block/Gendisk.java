@@ -234,7 +234,7 @@ public final class Gendisk {
      * that, or 1 for a NO_PART disk.
      */
     public int maxParts() {
-        if (genhd.profile.modern()) {
+        if (genhd.rules.slots256()) {
             return flags.contains(Flag.NO_PART) ? 1 : Genhd.DISK_MAX_PARTS;
         }
         return flags.contains(Flag.EXT_DEVT) ? Genhd.DISK_MAX_PARTS : minors;
@@ -246,7 +246,7 @@ public final class Gendisk {
      * or EXT_DEVT.
      */
     public boolean hasPartscan() {
-        if (genhd.profile.modern()) {
+        if (genhd.rules.slots256()) {
             return !flags.contains(Flag.NO_PART) && !flags.contains(Flag.HIDDEN)
                     && !state.contains(State.SUPPRESS_PART_SCAN);
         }
@@ -258,7 +258,7 @@ public final class Gendisk {
      * {@code part0.policy}.
      */
     public boolean getDiskRo() {
-        if (genhd.profile.modern()) {
+        if (genhd.rules.readOnlyFollowsDisk()) {
             return part0.readOnly || state.contains(State.READ_ONLY);
         }
         return part0.readOnly;
@@ -270,7 +270,7 @@ public final class Gendisk {
      * every existing partition.
      */
     public void setDiskRo(boolean ro) {
-        if (genhd.profile.modern()) {
+        if (genhd.rules.readOnlyFollowsDisk()) {
             setState(State.READ_ONLY, ro);
             return;
         }

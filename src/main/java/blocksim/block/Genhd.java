@@ -32,6 +32,8 @@ public final class Genhd {
     static final int FIRST_DYNAMIC_MAJOR = 254;
 
     final Profile profile;
+    /** The era's rules for the block core, chosen at boot. */
+    final BlockRules rules;
     final KernelConfig config;
     final Printk printk;
     final VirtualClock clock;
@@ -63,6 +65,7 @@ public final class Genhd {
     public Genhd(Profile profile, KernelConfig config, Printk printk, VirtualClock clock, Scheduler scheduler,
                  java.util.function.Function<String, Task> kthreads) {
         this.profile = profile;
+        this.rules = BlockRules.of(profile);
         this.config = config;
         this.printk = printk;
         this.clock = clock;
@@ -185,7 +188,7 @@ public final class Genhd {
     }
 
     private void firstScan(Gendisk disk, Task task) {
-        if (profile.modern()) {
+        if (rules.scanInAddDisk()) {
             if (disk.hasPartscan()) {
                 disk.setState(Gendisk.State.NEED_PART_SCAN, true);
             }
@@ -239,7 +242,7 @@ public final class Genhd {
     public void rescanWait(Task task) {
         while (!rescanList.isEmpty()) {
             BlockDevice bd = rescanList.iterator().next();
-            Mutex m = profile.modern() ? bd.bdDisk.openMutex : bd.bdMutex;
+            Mutex m = rules.openMutexClaimFirst() ? bd.bdDisk.openMutex : bd.bdMutex;
             m.lock(task);
             m.unlock(task);
         }
@@ -350,7 +353,7 @@ public final class Genhd {
             if (d.capacity() == 0) {
                 continue;
             }
-            if (profile.modern() ? d.hasFlag(Gendisk.Flag.HIDDEN)
+            if (rules.procHidesHidden() ? d.hasFlag(Gendisk.Flag.HIDDEN)
                     : d.maxParts() <= 1 && d.hasFlag(Gendisk.Flag.REMOVABLE)) {
                 continue;
             }

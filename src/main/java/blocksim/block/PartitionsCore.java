@@ -33,13 +33,12 @@ public final class PartitionsCore {
      * {@code get_disk_ro} into {@code policy}; 6.18 reads the disk's flag live).
      */
     int addPartition(Gendisk disk, int partno, long start, long len) {
-        if (genhd.profile.modern()) {
-            disk.openMutex.assertHeld();
+        (genhd.rules.openMutexClaimFirst() ? disk.openMutex : disk.part0.bdMutex).assertHeld();
+        if (genhd.rules.slots256()) {
             if (partno >= Genhd.DISK_MAX_PARTS) {
                 return -Errno.EINVAL.number();
             }
         } else {
-            disk.part0.bdMutex.assertHeld();
             int max = disk.maxParts();
             if (max != 0 && partno + 1 > max) {
                 return -Errno.EINVAL.number();
@@ -59,7 +58,7 @@ public final class PartitionsCore {
             dev = DevT.mkdev(DevT.BLOCK_EXT_MAJOR, minor);
         }
         BlockDevice part = new BlockDevice(disk, partno, dev, start, len);
-        if (!genhd.profile.modern()) {
+        if (!genhd.rules.readOnlyFollowsDisk()) {
             part.readOnly = disk.getDiskRo();
         }
         disk.partTbl.put(partno, part);

@@ -44,6 +44,7 @@ final class Loop implements DiskDriver, BlockDriver {
     }
 
     private final Genhd genhd;
+    private final DriverRules rules;
     private final int partShift;
     private final TreeMap<Integer, Gendisk> devices = new TreeMap<>();
     /** The kernel context that runs teardown on the last close. */
@@ -51,6 +52,7 @@ final class Loop implements DiskDriver, BlockDriver {
 
     Loop(Genhd genhd, Task task) {
         this.genhd = genhd;
+        this.rules = DriverRules.of(genhd.profile());
         this.kernelTask = task;
         int maxPart = genhd.config().loopMaxPart();
         this.partShift = maxPart > 0 ? 32 - Integer.numberOfLeadingZeros(maxPart) : 0;
@@ -65,7 +67,7 @@ final class Loop implements DiskDriver, BlockDriver {
         Gendisk disk = genhd.allocDisk(this, LOOP_MAJOR, i << partShift, 1 << partShift, "loop" + i,
                 EnumSet.noneOf(Gendisk.Flag.class));
         disk.setPrivateData(new LoopDevice(i));
-        if (partShift == 0 && genhd.profile().modern()) {
+        if (partShift == 0 && rules.loopPartscanPerDevice()) {
             setSuppressPartScan(disk, true);
         }
         genhd.addDisk(disk, task);
@@ -119,10 +121,10 @@ final class Loop implements DiskDriver, BlockDriver {
         }
         lo.bound = true;
         lo.fileName = "/var/lib/blocksim/" + spec.name() + ".img";
-        lo.partscan = genhd.profile().modern() ? spec.partscan() || partShift > 0 : partShift > 0;
+        lo.partscan = rules.loopPartscanPerDevice() ? spec.partscan() || partShift > 0 : partShift > 0;
         disk.setDiskRo(spec.readOnly());
         long old = disk.setMedium(spec.sectorSize(), new DiskStore(spec.sizeBytes()));
-        if (genhd.profile().modern()) {
+        if (rules.loopPartscanPerDevice()) {
             genhd.incDiskseq(disk);
             // loop_configure commits the queue limits: a loop file on a rotational disk (the host's
             // virtio disk) has no io_opt, so blk_apply_bdi_limits takes max_sectors bytes for it
@@ -154,7 +156,7 @@ final class Loop implements DiskDriver, BlockDriver {
             return -Errno.ENXIO.number();
         }
         if (disk.part0().openers() > 0) {
-            if (!genhd.profile().modern()) {
+            if (!rules.loopClrFdDefers()) {
                 return -Errno.EBUSY.number();
             }
             lo.autoclear = true;
@@ -180,7 +182,7 @@ final class Loop implements DiskDriver, BlockDriver {
         lo.autoclear = false;
         lo.partscan = false;
         disk.clearMedium();
-        if (genhd.profile().modern()) {
+        if (rules.loopPartscanPerDevice()) {
             if (scan) {
                 if (inRelease) {
                     genhd.partitions().rescanFromRelease(disk, task);

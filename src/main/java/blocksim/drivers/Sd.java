@@ -63,8 +63,8 @@ final class Sd implements DiskDriver, BlockDriver {
         int index = DiskNames.letterIndex(spec.name().substring(2));
         int major = sdMajor((index & 0xf0) >> 4);
         int firstMinor = ((index & 0xf) << 4) | (index & 0xfff00);
-        Set<Gendisk.Flag> flags = genhd.profile().modern() ? EnumSet.noneOf(Gendisk.Flag.class)
-                : EnumSet.of(Gendisk.Flag.EXT_DEVT);
+        Set<Gendisk.Flag> flags = DriverRules.of(genhd.profile()).sdExtDevt() ? EnumSet.of(Gendisk.Flag.EXT_DEVT)
+                : EnumSet.noneOf(Gendisk.Flag.class);
         Gendisk disk = genhd.allocDisk(this, major, firstMinor, SD_MINORS, spec.name(), flags);
         return DiskDriver.register(genhd, disk, spec, medium, task);
     }

@@ -71,7 +71,7 @@ public final class BlockFs {
      * and hidden, discard_alignment and partscan ({@code disk_has_partscan}) are added.
      */
     private Inode.Dir diskDir(Gendisk d) {
-        boolean modern = genhd.profile().modern();
+        boolean attrs618 = FsRules.of(genhd.profile()).sysfsAttrs618();
         return new GeneratedDir(() -> {
             Map<String, Inode> m = new TreeMap<>();
             m.put("dev", text(() -> d.part0().dev() + "\n"));
@@ -81,7 +81,7 @@ public final class BlockFs {
             m.put("ext_range", text(() -> d.maxParts() + "\n"));
             m.put("removable", text(() -> (d.hasFlag(Gendisk.Flag.REMOVABLE) ? 1 : 0) + "\n"));
             m.put("alignment_offset", text(() -> "0\n"));
-            if (modern) {
+            if (attrs618) {
                 m.put("capability", text(() -> "0\n"));
                 m.put("hidden", text(() -> (d.hasFlag(Gendisk.Flag.HIDDEN) ? 1 : 0) + "\n"));
                 m.put("discard_alignment", text(() -> "0\n"));
@@ -114,7 +114,7 @@ public final class BlockFs {
      * discard_alignment. 2.6.32 has no ro file for partitions.
      */
     private Inode.Dir partDir(BlockDevice p) {
-        boolean modern = genhd.profile().modern();
+        boolean attrs618 = FsRules.of(genhd.profile()).sysfsAttrs618();
         return new GeneratedDir(() -> {
             Map<String, Inode> m = new TreeMap<>();
             m.put("dev", text(() -> p.dev() + "\n"));
@@ -122,7 +122,7 @@ public final class BlockFs {
             m.put("start", text(() -> Long.toUnsignedString(p.startSect()) + "\n"));
             m.put("size", text(() -> Long.toUnsignedString(p.nrSects()) + "\n"));
             m.put("alignment_offset", text(() -> "0\n"));
-            if (modern) {
+            if (attrs618) {
                 m.put("ro", text(() -> (p.readOnly() ? 1 : 0) + "\n"));
                 m.put("discard_alignment", text(() -> "0\n"));
             }

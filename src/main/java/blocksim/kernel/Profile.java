@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * A kernel era. Where the kernel's behaviour differs between releases, the model asks the profile;
- * docs/profiles.md lists every such difference with its source.
+ * A kernel era. The profile names the era; what differs between eras is decided by each
+ * subsystem's rules, chosen from the profile once at boot ({@code block.BlockRules},
+ * {@code block.partitions.ParserRules}, {@code drivers.DriverRules}, {@code fs.FsRules}), so that
+ * another era is another set of rules, not an edit of every file. docs/profiles.md lists every
+ * difference with its source, and the rules the code asks.
  */
 public enum Profile {
     /** Vanilla 2.6.32.69 (longterm): fs/partitions/check.c, fs/block_dev.c, block/ioctl.c. */
@@ -22,11 +25,6 @@ public enum Profile {
     /** The name used in scenarios and on the command line, such as {@code linux-6.18}. */
     public String id() {
         return id;
-    }
-
-    /** True for the 6.18 era, false for 2.6.32. */
-    public boolean modern() {
-        return this == LINUX_6_18;
     }
 
     /** The profile with this {@link #id()}, if there is one. */

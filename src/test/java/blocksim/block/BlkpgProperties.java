@@ -143,7 +143,7 @@ class BlkpgProperties {
             for (Step step : steps) {
                 switch (step) {
                     case Blkpg b -> {
-                        Errno expected = profile.modern()
+                        Errno expected = (profile == Profile.LINUX_6_18)
                                 ? expect618(b, model, openCount, capacity, sectorSize)
                                 : expect2632(b, model, openCount);
                         SysResult r = call(sim, nocap, fd, nocapFd, b, model);
@@ -313,8 +313,8 @@ class BlkpgProperties {
     }
 
     private static void apply(Blkpg b, TreeMap<Integer, Part> parts, Profile profile) {
-        long s = profile.modern() ? b.start() >>> 9 : b.start() >> 9;
-        long l = profile.modern() ? b.length() >>> 9 : b.length() >> 9;
+        long s = (profile == Profile.LINUX_6_18) ? b.start() >>> 9 : b.start() >> 9;
+        long l = (profile == Profile.LINUX_6_18) ? b.length() >>> 9 : b.length() >> 9;
         switch (b.op()) {
             case BlkpgIoctlArg.ADD_PARTITION -> parts.put(b.pno(), new Part(s, l));
             case BlkpgIoctlArg.DEL_PARTITION -> parts.remove(b.pno());
@@ -331,7 +331,7 @@ class BlkpgProperties {
             actual.put(p.partno(), new Part(p.startSect(), p.nrSects()));
         }
         assertEquals(model, actual, () -> "partition table after:\n  " + String.join("\n  ", trace));
-        if (profile.modern()) {
+        if ((profile == Profile.LINUX_6_18)) {
             List<Part> ps = new ArrayList<>(actual.values());
             for (int i = 0; i < ps.size(); i++) {
                 Part a = ps.get(i);

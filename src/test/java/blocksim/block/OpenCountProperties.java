@@ -120,7 +120,7 @@ class OpenCountProperties {
         long partFds = open.size() - wholeFds;
         long openParts = open.stream().filter(o -> o.part() != 0).map(Open::part).distinct().count();
         BlockDevice whole = sim.bdev("sda");
-        if (profile.modern()) {
+        if ((profile == Profile.LINUX_6_18)) {
             assertEquals(wholeFds + partFds, whole.openers(), "whole bd_openers " + where);
             assertEquals(openParts, sim.gendisk("sda").openPartitions(), "open_partitions " + where);
         } else {

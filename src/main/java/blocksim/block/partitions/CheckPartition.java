@@ -26,11 +26,11 @@ public final class CheckPartition {
     public record Result(ParsedPartitions state, int error) {
     }
 
-    private final Profile profile;
+    private final ParserRules rules;
     private final List<PartitionParser> parsers = new ArrayList<>();
 
     public CheckPartition(Profile profile, KernelConfig config) {
-        this.profile = profile;
+        this.rules = ParserRules.of(profile);
         boolean efi = config.hasParser("efi");
         for (String name : config.partitionParsers()) {
             parsers.add(switch (name) {
@@ -71,7 +71,7 @@ public final class CheckPartition {
             log(printk, state, "");
             return new Result(state, 0);
         }
-        if (profile.modern()) {
+        if (rules.silentNoTable()) {
             if (state.accessBeyondEod) {
                 err = -Errno.ENOSPC.number();
             }
@@ -94,7 +94,7 @@ public final class CheckPartition {
     private void log(Printk printk, ParsedPartitions state, String tail) {
         String text = state.ppBuf.toString();
         String head = " " + state.disk().diskName() + ":";
-        if (!profile.modern() && !state.warnings.isEmpty()) {
+        if (!rules.silentNoTable() && !state.warnings.isEmpty()) {
             // 2.6.32 printed " sda:" before parsing, so parser warnings split the scan line.
             printk.printk(Printk.Level.INFO, head);
             text = text.substring(head.length());
@@ -109,6 +109,6 @@ public final class CheckPartition {
         if (!line.endsWith("\n")) {
             line = line + "\n";
         }
-        printk.printk(profile.modern() || state.warnings.isEmpty() ? Printk.Level.INFO : Printk.Level.WARNING, line);
+        printk.printk(rules.silentNoTable() || state.warnings.isEmpty() ? Printk.Level.INFO : Printk.Level.WARNING, line);
     }
 }

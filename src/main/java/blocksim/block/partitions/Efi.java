@@ -67,10 +67,10 @@ final class Efi implements PartitionParser {
     private static final int E_STARTING_LBA = 32;
     private static final int E_ENDING_LBA = 40;
 
-    private final Profile profile;
+    private final ParserRules rules;
 
     Efi(Profile profile) {
-        this.profile = profile;
+        this.rules = ParserRules.of(profile);
     }
 
     @Override
@@ -197,7 +197,7 @@ final class Efi implements PartitionParser {
         long n = lba * (state.disk().logicalBlockSize() / 512);
         long done = 0;
         while (done < count) {
-            byte[] data = profile.modern() ? state.readPartSector(n++) : state.readDevSector(n++);
+            byte[] data = rules.readPartSector() ? state.readPartSector(n++) : state.readDevSector(n++);
             if (data == null) {
                 break;
             }
@@ -217,7 +217,7 @@ final class Efi implements PartitionParser {
      */
     private Gpt isGptValid(ParsedPartitions state, long lba, long lastLba) {
         int lbs = state.disk().logicalBlockSize();
-        boolean modern = profile.modern();
+        boolean checks618 = rules.gptHeaderChecks618();
         Read hr = readLba(state, lba, lbs, lastLba);
         if (hr.count() < lbs) {
             return null;
@@ -230,7 +230,7 @@ final class Efi implements PartitionParser {
         if (headerSize > lbs) {
             return null;
         }
-        if (modern && headerSize < GPT_HEADER_STRUCT_SIZE) {
+        if (checks618 && headerSize < GPT_HEADER_STRUCT_SIZE) {
             return null;
         }
         long origCrc = le32(h, H_HEADER_CRC32);
@@ -250,7 +250,7 @@ final class Efi implements PartitionParser {
         if (Long.compareUnsigned(lastUsable, lastLba) > 0) {
             return null;
         }
-        if (modern && Long.compareUnsigned(lastUsable, firstUsable) < 0) {
+        if (checks618 && Long.compareUnsigned(lastUsable, firstUsable) < 0) {
             return null;
         }
         if (le32(h, H_SIZEOF_PARTITION_ENTRY) != GPT_ENTRY_SIZE) {
@@ -258,7 +258,7 @@ final class Efi implements PartitionParser {
         }
         long num = le32(h, H_NUM_PARTITION_ENTRIES);
         long ptSize;
-        if (modern) {
+        if (checks618) {
             ptSize = num * GPT_ENTRY_SIZE;
             if (ptSize > KMALLOC_MAX_SIZE) {
                 return null;

@@ -41,7 +41,7 @@ final class Msdos implements PartitionParser {
     /** {@code parse_extended} gives up after this many links in a row without a data partition. */
     private static final int MAX_EMPTY_LINKS = 100;
 
-    private final Profile profile;
+    private final ParserRules rules;
     private final boolean efiConfigured;
 
     /** A parser for a kernel built with {@code CONFIG_EFI_PARTITION} (both eras' default). */
@@ -54,7 +54,7 @@ final class Msdos implements PartitionParser {
      *                      0xEE entry make this parser step aside for the GPT one
      */
     Msdos(Profile profile, boolean efiConfigured) {
-        this.profile = profile;
+        this.rules = ParserRules.of(profile);
         this.efiConfigured = efiConfigured;
     }
 
@@ -74,16 +74,16 @@ final class Msdos implements PartitionParser {
         if (data == null) {
             return -1;
         }
-        boolean modern = profile.modern();
+        boolean aixFirst = rules.aixFirst();
         // 6.18 checks for AIX first because unbootable AIX disks carry no 0x55AA.
-        if (modern && aixMagicPresent(state, data)) {
+        if (aixFirst && aixMagicPresent(state, data)) {
             state.ppBuf.append(" [AIX]");
             return 0;
         }
         if (!msdosMagicPresent(data, 510)) {
             return 0;
         }
-        if (!modern && aixMagicPresent(state, data)) {
+        if (!aixFirst && aixMagicPresent(state, data)) {
             state.ppBuf.append(" [AIX]");
             return 0;
         }
@@ -269,7 +269,7 @@ final class Msdos implements PartitionParser {
 
     /** The era's sector read: {@code read_part_sector} in 6.18, {@code read_dev_sector} in 2.6.32. */
     private byte[] read(ParsedPartitions state, long n) {
-        return profile.modern() ? state.readPartSector(n) : state.readDevSector(n);
+        return rules.readPartSector() ? state.readPartSector(n) : state.readDevSector(n);
     }
 
     /**
