@@ -1,7 +1,8 @@
 package blocksim;
 
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.Kernel;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import blocksim.kernel.Scheduler;
 import java.util.List;
 import java.util.Optional;

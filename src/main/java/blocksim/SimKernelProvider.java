@@ -1,7 +1,7 @@
 package blocksim;
 
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 
 /** The model, as the kernel named {@code sim}. */
 public final class SimKernelProvider implements KernelProvider {

@@ -76,7 +76,10 @@ class ArchitectureTests {
                         && !dep.startsWith("blocksim.demo"), low + " depends on " + dep);
             }
         }
-        assertEquals(Set.of(), graph.getOrDefault("blocksim.kernel", Set.of()), "kernel basics depend on nothing");
+        assertEquals(Set.of("blocksim.api"), graph.getOrDefault("blocksim.kernel", Set.of()),
+                "kernel basics depend on the API alone");
+        assertTrue(Set.of("blocksim.uapi").containsAll(graph.getOrDefault("blocksim.api", Set.of())),
+                "the API depends on the uapi alone: " + graph.get("blocksim.api"));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package blocksim.block;
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 
 /**
  * Opening, closing and claiming block devices: 6.18 {@code block/bdev.c} ({@code bdev_open},

@@ -1,9 +1,9 @@
 package blocksim.block;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Ratelimit;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 
 /**
  * Submitting bios: 6.18 {@code block/blk-core.c:submit_bio_noacct} ({@code bio_check_ro},

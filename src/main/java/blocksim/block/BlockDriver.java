@@ -26,7 +26,7 @@ public interface BlockDriver {
      * answers ENOTTY.
      */
     default int ioctl(BlockDevice bdev, boolean write, long cmd, IoctlArg arg) {
-        return -blocksim.kernel.Errno.ENOTTY.number();
+        return -blocksim.api.Errno.ENOTTY.number();
     }
 
     /** Whether the driver has an {@code ->ioctl} at all. */

@@ -1,7 +1,7 @@
 package blocksim.block;
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.BlkpgPartition;
 import blocksim.uapi.IntCell;
@@ -363,7 +363,7 @@ public final class BlockIoctl {
             case IoctlArg.Value v -> v.value();
             case IoctlArg.Null n -> 0;
             case IoctlArg.BadAddress b -> b.address();
-            default -> throw new blocksim.kernel.MisuseException(
+            default -> throw new blocksim.api.MisuseException(
                     "this ioctl takes its argument by value (IoctlArg.Value), not a pointer to " + arg);
         };
     }

@@ -1,6 +1,6 @@
 package blocksim.block;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 /**
  * The block core's era rules: one named rule for each behaviour the era decides, chosen once at

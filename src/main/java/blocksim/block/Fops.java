@@ -1,7 +1,7 @@
 package blocksim.block;
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 
 /**
  * read(2) and write(2) on a block device file: 6.18 {@code block/fops.c:blkdev_read_iter} and

@@ -1,14 +1,14 @@
 package blocksim.block;
 
 import blocksim.kernel.DevT;
-import blocksim.kernel.Errno;
-import blocksim.kernel.KernelConfig;
+import blocksim.api.Errno;
+import blocksim.api.KernelConfig;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Ratelimit;
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 import blocksim.kernel.Scheduler;
 import blocksim.kernel.Mutex;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 import blocksim.kernel.VirtualClock;
 import java.util.ArrayList;
 import java.util.Collections;

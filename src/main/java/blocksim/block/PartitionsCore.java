@@ -4,9 +4,9 @@ import blocksim.block.partitions.CheckPartition;
 import blocksim.block.partitions.ParsedPartitions;
 import blocksim.block.partitions.SectorSource;
 import blocksim.kernel.DevT;
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import blocksim.kernel.Printk;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 
 /**
  * The in-memory partition table: adding, dropping and resizing partitions, and rescanning a disk.

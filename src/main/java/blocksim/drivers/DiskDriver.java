@@ -1,9 +1,10 @@
 package blocksim.drivers;
 
+import blocksim.api.DiskSpec;
 import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 
 /**
  * A driver that creates disks for {@code disk add}: it owns a family of names, allocates the

@@ -1,6 +1,6 @@
 package blocksim.drivers;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 /**
  * The drivers' era rules, chosen once at boot ({@link #of}); see {@code block.BlockRules} for why

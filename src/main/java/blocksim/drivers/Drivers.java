@@ -1,10 +1,11 @@
 package blocksim.drivers;
 
+import blocksim.api.DiskSpec;
 import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 import blocksim.kernel.Durations;
 import java.util.ArrayList;
 import java.util.List;

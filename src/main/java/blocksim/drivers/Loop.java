@@ -1,13 +1,14 @@
 package blocksim.drivers;
 
+import blocksim.api.DiskSpec;
 import blocksim.block.BlockDevice;
 import blocksim.block.BlockDriver;
 import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import blocksim.kernel.Printk;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import java.util.EnumSet;

@@ -1,10 +1,11 @@
 package blocksim.drivers;
 
+import blocksim.api.DiskSpec;
 import blocksim.block.BlockDriver;
 import blocksim.block.DiskStore;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
-import blocksim.kernel.Task;
+import blocksim.api.Task;
 import java.util.EnumSet;
 
 /**

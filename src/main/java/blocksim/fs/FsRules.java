@@ -1,6 +1,6 @@
 package blocksim.fs;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 /**
  * The file layer's era rules, chosen once at boot ({@link #of}); see {@code block.BlockRules} for

@@ -1,6 +1,6 @@
 package blocksim.fs;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

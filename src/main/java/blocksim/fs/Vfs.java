@@ -1,6 +1,6 @@
 package blocksim.fs;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

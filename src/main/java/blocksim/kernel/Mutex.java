@@ -1,5 +1,6 @@
 package blocksim.kernel;
 
+import blocksim.api.Task;
 import java.util.ArrayDeque;
 
 /**

@@ -1,6 +1,6 @@
 package blocksim.linux;
 
-import blocksim.kernel.MisuseException;
+import blocksim.api.MisuseException;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.BlkpgPartition;
 import blocksim.uapi.IntCell;

@@ -1,6 +1,6 @@
 package blocksim.linux;
 
-import blocksim.kernel.Credentials;
+import blocksim.api.Credentials;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

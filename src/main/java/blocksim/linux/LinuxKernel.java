@@ -1,15 +1,15 @@
 package blocksim.linux;
 
-import blocksim.Kernel;
-import blocksim.drivers.DiskSpec;
+import blocksim.api.Kernel;
+import blocksim.api.DiskSpec;
 import blocksim.drivers.Drivers;
 import blocksim.fs.PathName;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.MisuseException;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.MisuseException;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;

@@ -1,8 +1,8 @@
 package blocksim.linux;
 
 import blocksim.KernelProvider;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import blocksim.kernel.Scheduler;
 import blocksim.kernel.VirtualClock;
 

@@ -1,7 +1,7 @@
 package blocksim.scenario;
 
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package blocksim.scenario;
 
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

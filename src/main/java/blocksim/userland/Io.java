@@ -1,10 +1,10 @@
 package blocksim.userland;
 
-import blocksim.Kernel;
-import blocksim.kernel.Errno;
+import blocksim.api.Kernel;
+import blocksim.api.Errno;
 import blocksim.kernel.Scheduler;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

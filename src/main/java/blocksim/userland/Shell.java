@@ -1,9 +1,9 @@
 package blocksim.userland;
 
-import blocksim.kernel.Credentials;
+import blocksim.api.Credentials;
 import blocksim.kernel.Scheduler;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.OpenFlags;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package blocksim.userland;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

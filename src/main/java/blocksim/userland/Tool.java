@@ -1,7 +1,7 @@
 package blocksim.userland;
 
 /**
- * A command that a transcript can run. Written once against {@link blocksim.Kernel}, with the real
+ * A command that a transcript can run. Written once against {@link blocksim.api.Kernel}, with the real
  * tool's options and messages, so it runs unchanged on the model and on a live kernel.
  */
 @FunctionalInterface

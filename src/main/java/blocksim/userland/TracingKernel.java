@@ -1,11 +1,11 @@
 package blocksim.userland;
 
-import blocksim.Kernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Kernel;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.OpenFlags;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Errno;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Errno;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.testing.Sim;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.BlkpgPartition;

@@ -1,10 +1,10 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EACCES;
-import static blocksim.kernel.Errno.EBUSY;
-import static blocksim.kernel.Errno.EFAULT;
-import static blocksim.kernel.Errno.EINVAL;
-import static blocksim.kernel.Errno.ENXIO;
+import static blocksim.api.Errno.EACCES;
+import static blocksim.api.Errno.EBUSY;
+import static blocksim.api.Errno.EFAULT;
+import static blocksim.api.Errno.EINVAL;
+import static blocksim.api.Errno.ENXIO;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.drivers.DiskSpec;
+import blocksim.api.DiskSpec;
 import blocksim.kernel.DevT;
-import blocksim.kernel.Errno;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.testing.Sim;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.BlkpgPartition;
@@ -93,7 +93,7 @@ class BlkpgTests {
             for (int i = 0; i < (1 << 20); i++) {
                 assertTrue(sim.kernel.genhd().allocExtMinor() >= 0);
             }
-            assertEquals(blocksim.kernel.Errno.EBUSY, sim.add(fd, 16, MIB, MIB).errno());
+            assertEquals(blocksim.api.Errno.EBUSY, sim.add(fd, 16, MIB, MIB).errno());
         }
 
         @Test

@@ -1,8 +1,8 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EACCES;
-import static blocksim.kernel.Errno.EBUSY;
-import static blocksim.kernel.Errno.EINVAL;
+import static blocksim.api.Errno.EACCES;
+import static blocksim.api.Errno.EBUSY;
+import static blocksim.api.Errno.EINVAL;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.testing.Sim;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
@@ -209,7 +209,7 @@ class BlkrrpartTests {
         @Test
         void anotherHolderOfBdMutexMakesRereadBusy() {
             int fd = sim.openRw("/dev/sda");
-            Task other = sim.user("udevd", blocksim.kernel.Credentials.ROOT);
+            Task other = sim.user("udevd", blocksim.api.Credentials.ROOT);
             BlockDevice whole = sim.bdev("sda");
             assertTrue(whole.bdMutex.tryLock(other));
             assertEquals(EBUSY, sim.rereadpt(fd).errno());

@@ -1,8 +1,8 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EINVAL;
-import static blocksim.kernel.Errno.EIO;
-import static blocksim.kernel.Errno.ENOSPC;
+import static blocksim.api.Errno.EINVAL;
+import static blocksim.api.Errno.EIO;
+import static blocksim.api.Errno.ENOSPC;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.kernel.SysResult;
+import blocksim.api.SysResult;
 import blocksim.testing.Sim;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

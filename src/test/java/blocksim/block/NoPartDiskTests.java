@@ -2,7 +2,7 @@ package blocksim.block;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import blocksim.testing.Sim;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;

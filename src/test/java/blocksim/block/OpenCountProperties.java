@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
+import blocksim.api.Errno;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
 import blocksim.testing.Sim;
 import blocksim.uapi.OpenFlags;
 import java.util.ArrayList;

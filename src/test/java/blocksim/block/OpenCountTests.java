@@ -1,7 +1,7 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EBUSY;
-import static blocksim.kernel.Errno.ENXIO;
+import static blocksim.api.Errno.EBUSY;
+import static blocksim.api.Errno.ENXIO;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 import blocksim.testing.Sim;
 import blocksim.uapi.OpenFlags;
 import org.junit.jupiter.api.Nested;
@@ -57,7 +57,7 @@ class OpenCountTests {
 
         @Test
         void exitingATaskClosesItsFiles() {
-            Task job = sim.user("sleep", blocksim.kernel.Credentials.ROOT);
+            Task job = sim.user("sleep", blocksim.api.Credentials.ROOT);
             sim.open(job, "/dev/sda1", EXCL);
             assertEquals(EBUSY, sim.del(fd, 1).errno());
             sim.kernel.exit(job);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import blocksim.userland.ShellHarness;
 import java.util.ArrayList;
 import java.util.List;

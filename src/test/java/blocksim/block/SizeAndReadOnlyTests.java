@@ -1,19 +1,19 @@
 package blocksim.block;
 
-import static blocksim.kernel.Errno.EACCES;
-import static blocksim.kernel.Errno.EFAULT;
-import static blocksim.kernel.Errno.EINVAL;
-import static blocksim.kernel.Errno.ENOTTY;
-import static blocksim.kernel.Errno.EPERM;
+import static blocksim.api.Errno.EACCES;
+import static blocksim.api.Errno.EFAULT;
+import static blocksim.api.Errno.EINVAL;
+import static blocksim.api.Errno.ENOTTY;
+import static blocksim.api.Errno.EPERM;
 import static blocksim.testing.Sim.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.testing.Sim;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
@@ -82,7 +82,7 @@ class SizeAndReadOnlyTests {
 
         @Test
         void freezingADeviceNodeActsOnDevtmpfsWhichCannotFreeze() {
-            assertEquals(blocksim.kernel.Errno.EOPNOTSUPP, sim.ioctl(fd, Ioctl.FIFREEZE, new IntCell()).errno());
+            assertEquals(blocksim.api.Errno.EOPNOTSUPP, sim.ioctl(fd, Ioctl.FIFREEZE, new IntCell()).errno());
             Task nocap = sim.rootWithoutCaps();
             int f = sim.open(nocap, "/dev/sda", OpenFlags.O_RDONLY);
             assertEquals(EPERM, sim.kernel.ioctl(nocap, f, Ioctl.FITHAW, new IntCell()).errno());
@@ -91,7 +91,7 @@ class SizeAndReadOnlyTests {
         @Test
         void blkbszsetNeedsAClaimUnlessTheFileIsExclusive() {
             sim.open("/dev/sda", OpenFlags.O_RDONLY | OpenFlags.O_EXCL);
-            assertEquals(blocksim.kernel.Errno.EBUSY, sim.ioctl(fd, Ioctl.BLKBSZSET, new IntCell(1024)).errno());
+            assertEquals(blocksim.api.Errno.EBUSY, sim.ioctl(fd, Ioctl.BLKBSZSET, new IntCell(1024)).errno());
         }
 
         @Test
@@ -203,7 +203,7 @@ class SizeAndReadOnlyTests {
         @Test
         void partitionsHaveNoRoFileInSysfs() {
             sim.add(fd, 1, MIB, MIB);
-            assertEquals(blocksim.kernel.Errno.ENOENT, sim.tryOpen("/sys/block/sda/sda1/ro", OpenFlags.O_RDONLY).errno());
+            assertEquals(blocksim.api.Errno.ENOENT, sim.tryOpen("/sys/block/sda/sda1/ro", OpenFlags.O_RDONLY).errno());
             assertEquals("0\n", sim.cat("/sys/block/sda/ro"));
         }
     }

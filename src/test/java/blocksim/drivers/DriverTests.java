@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Errno;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.DiskSpec;
+import blocksim.api.Errno;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 import blocksim.testing.Sim;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;

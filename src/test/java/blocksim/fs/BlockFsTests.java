@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.Kernel;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
+import blocksim.api.Kernel;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
 import blocksim.testing.Sim;
 import blocksim.uapi.OpenFlags;
 import java.util.List;

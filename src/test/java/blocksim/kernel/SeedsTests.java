@@ -1,5 +1,7 @@
 package blocksim.kernel;
 
+import blocksim.api.Task;
+import blocksim.api.Credentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

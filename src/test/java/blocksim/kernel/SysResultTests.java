@@ -1,5 +1,8 @@
 package blocksim.kernel;
 
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
+import blocksim.api.SyscallException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

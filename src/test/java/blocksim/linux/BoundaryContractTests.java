@@ -1,27 +1,27 @@
 package blocksim.linux;
 
-import static blocksim.kernel.Errno.EACCES;
-import static blocksim.kernel.Errno.EBADF;
-import static blocksim.kernel.Errno.EFAULT;
-import static blocksim.kernel.Errno.EINVAL;
-import static blocksim.kernel.Errno.EISDIR;
-import static blocksim.kernel.Errno.ENAMETOOLONG;
-import static blocksim.kernel.Errno.ENOENT;
-import static blocksim.kernel.Errno.ENOSPC;
-import static blocksim.kernel.Errno.ENOTDIR;
-import static blocksim.kernel.Errno.ENOTTY;
-import static blocksim.kernel.Errno.EOPNOTSUPP;
+import static blocksim.api.Errno.EACCES;
+import static blocksim.api.Errno.EBADF;
+import static blocksim.api.Errno.EFAULT;
+import static blocksim.api.Errno.EINVAL;
+import static blocksim.api.Errno.EISDIR;
+import static blocksim.api.Errno.ENAMETOOLONG;
+import static blocksim.api.Errno.ENOENT;
+import static blocksim.api.Errno.ENOSPC;
+import static blocksim.api.Errno.ENOTDIR;
+import static blocksim.api.Errno.ENOTTY;
+import static blocksim.api.Errno.EOPNOTSUPP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.Kernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.MisuseException;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Kernel;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.MisuseException;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
@@ -243,9 +243,9 @@ class BoundaryContractTests {
         try (Fix f = new Fix(which)) {
             SysResult r = f.k.open(f.root, "/dev/sda9", OpenFlags.O_RDWR);
             assertEquals("open(\"/dev/sda9\", O_RDWR) = -1 ENOENT (No such file or directory)", r.toString());
-            assertThrows(blocksim.kernel.SyscallException.class, r::intValue);
+            assertThrows(blocksim.api.SyscallException.class, r::intValue);
             SysResult busy = f.k.ioctl(f.root, f.sda, Ioctl.BLKPG, BlkpgIoctlArg.add(1, MIB, DISK));
-            assertEquals(EINVAL, assertThrows(blocksim.kernel.SyscallException.class, busy::orThrow).errno());
+            assertEquals(EINVAL, assertThrows(blocksim.api.SyscallException.class, busy::orThrow).errno());
             assertTrue(busy.toString().startsWith("ioctl(" + f.sda + ", BLKPG, {op=BLKPG_ADD_PARTITION"), busy.toString());
             assertEquals("= 0", f.k.ioctl(f.root, f.sda, Ioctl.BLKFLSBUF, IoctlArg.NULL).toString());
         }

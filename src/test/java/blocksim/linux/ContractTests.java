@@ -1,19 +1,19 @@
 package blocksim.linux;
 
-import static blocksim.kernel.Errno.EACCES;
-import static blocksim.kernel.Errno.EBUSY;
-import static blocksim.kernel.Errno.EINVAL;
-import static blocksim.kernel.Errno.ENOSPC;
-import static blocksim.kernel.Errno.ENXIO;
-import static blocksim.kernel.Errno.EPERM;
+import static blocksim.api.Errno.EACCES;
+import static blocksim.api.Errno.EBUSY;
+import static blocksim.api.Errno.EINVAL;
+import static blocksim.api.Errno.ENOSPC;
+import static blocksim.api.Errno.ENXIO;
+import static blocksim.api.Errno.EPERM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.Kernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Kernel;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
@@ -103,7 +103,7 @@ class ContractTests {
             assertEquals(ENXIO, f.del(300).errno());
             assertEquals(EINVAL, f.k.ioctl(f.root, f.fd, Ioctl.BLKPG,
                     new BlkpgIoctlArg(4, 0, 0, new blocksim.uapi.BlkpgPartition(MIB, MIB, 4))).errno());
-            assertEquals(blocksim.kernel.Errno.EFAULT, f.k.ioctl(f.root, f.fd, Ioctl.BLKPG, IoctlArg.NULL).errno());
+            assertEquals(blocksim.api.Errno.EFAULT, f.k.ioctl(f.root, f.fd, Ioctl.BLKPG, IoctlArg.NULL).errno());
         }
     }
 
@@ -226,7 +226,7 @@ class ContractTests {
             assertEquals(EACCES, f.k.ioctl(f.nocap, fd, Ioctl.BLKPG, BlkpgIoctlArg.add(1, MIB, MIB)).errno());
             assertEquals(EACCES, f.k.ioctl(f.nocap, fd, Ioctl.BLKRRPART, IoctlArg.NULL).errno());
             assertEquals(EACCES, f.k.ioctl(f.nocap, fd, Ioctl.BLKROSET, new IntCell(1)).errno());
-            assertEquals(blocksim.kernel.Errno.EFAULT, f.k.ioctl(f.nocap, fd, Ioctl.BLKPG, IoctlArg.NULL).errno());
+            assertEquals(blocksim.api.Errno.EFAULT, f.k.ioctl(f.nocap, fd, Ioctl.BLKPG, IoctlArg.NULL).errno());
             LongCell size = new LongCell();
             assertTrue(f.k.ioctl(f.nocap, fd, Ioctl.BLKGETSIZE64, size).isOk());
         }
@@ -269,7 +269,7 @@ class ContractTests {
     @ValueSource(strings = {"sim", "linux"})
     void freezingADeviceNodeIsNotSupportedByDevtmpfs(String which) {
         try (Fixture f = new Fixture(which)) {
-            assertEquals(blocksim.kernel.Errno.EOPNOTSUPP, f.k.ioctl(f.root, f.fd, Ioctl.FIFREEZE, new IntCell()).errno());
+            assertEquals(blocksim.api.Errno.EOPNOTSUPP, f.k.ioctl(f.root, f.fd, Ioctl.FIFREEZE, new IntCell()).errno());
             int fd = f.k.open(f.nocap, "/dev/loop0", OpenFlags.O_RDONLY).intValue();
             assertEquals(EPERM, f.k.ioctl(f.nocap, fd, Ioctl.FIFREEZE, new IntCell()).errno());
         }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.OpenFlags;

@@ -1,11 +1,11 @@
 package blocksim.linux;
 
-import blocksim.Kernel;
+import blocksim.api.Kernel;
 import blocksim.SimKernel;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.OpenFlags;

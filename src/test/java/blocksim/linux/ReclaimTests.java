@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import blocksim.cli.Main;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.OpenFlags;

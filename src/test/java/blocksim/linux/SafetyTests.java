@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.Kernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.Task;
+import blocksim.api.Kernel;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;

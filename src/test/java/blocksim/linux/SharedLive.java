@@ -1,6 +1,6 @@
 package blocksim.linux;
 
-import blocksim.drivers.DiskSpec;
+import blocksim.api.DiskSpec;
 import java.util.Map;
 import java.util.TreeMap;
 

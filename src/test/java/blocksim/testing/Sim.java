@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.drivers.DiskSpec;
+import blocksim.api.DiskSpec;
 import blocksim.SimKernel;
 import blocksim.block.BlockDevice;
 import blocksim.block.Gendisk;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;

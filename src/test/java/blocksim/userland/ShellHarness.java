@@ -2,8 +2,8 @@ package blocksim.userland;
 
 import blocksim.userland.tools.Tools;
 import blocksim.SimKernel;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
 
 /** A model kernel and a shell for tests: run a command line, get what the screen shows and the status. */
 public final class ShellHarness implements AutoCloseable {

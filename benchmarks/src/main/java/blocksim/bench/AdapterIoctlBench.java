@@ -1,12 +1,12 @@
 package blocksim.bench;
 
 import blocksim.SimKernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.linux.LinuxKernel;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
@@ -137,7 +137,7 @@ public class AdapterIoctlBench {
      * Adds sda (64 MiB), spawns a root task, adds partition 1 (8 MiB at 1 MiB) through
      * /dev/sda and returns the task's O_RDONLY descriptor of /dev/sda1.
      */
-    static int setUp(blocksim.Kernel k, java.util.function.Consumer<Task> taskOut) {
+    static int setUp(blocksim.api.Kernel k, java.util.function.Consumer<Task> taskOut) {
         k.diskAdd(DiskSpec.of("sda", 64 * MIB));
         Task t = k.spawn("bench", Credentials.ROOT);
         taskOut.accept(t);

@@ -1,12 +1,12 @@
 package blocksim.bench;
 
 import blocksim.SimKernel;
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;

@@ -1,9 +1,9 @@
 package blocksim.block.partitions;
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.KernelConfig;
+import blocksim.api.Errno;
+import blocksim.api.KernelConfig;
 import blocksim.kernel.Printk;
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 import java.util.ArrayList;
 import java.util.List;
 

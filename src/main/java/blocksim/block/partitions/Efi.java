@@ -1,6 +1,6 @@
 package blocksim.block.partitions;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 import java.util.Arrays;
 import java.util.zip.CRC32;

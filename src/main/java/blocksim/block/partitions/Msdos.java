@@ -1,6 +1,6 @@
 package blocksim.block.partitions;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 /**
  * The PC BIOS (MBR, "msdos") partition table as the kernel reads it: primaries in slots 1-4, and

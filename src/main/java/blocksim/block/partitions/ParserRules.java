@@ -1,6 +1,6 @@
 package blocksim.block.partitions;
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 
 /**
  * The partition parsers' era rules, chosen once at boot ({@link #of}); see {@code BlockRules} for

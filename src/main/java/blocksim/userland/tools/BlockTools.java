@@ -1,7 +1,7 @@
 package blocksim.userland.tools;
 
-import blocksim.Kernel;
-import blocksim.kernel.SysResult;
+import blocksim.api.Kernel;
+import blocksim.api.SysResult;
 import blocksim.uapi.BlkpgIoctlArg;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;

@@ -1,7 +1,7 @@
 package blocksim.userland.tools;
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.SysResult;
+import blocksim.api.DiskSpec;
+import blocksim.api.SysResult;
 import blocksim.userland.Proc;
 import java.util.List;
 

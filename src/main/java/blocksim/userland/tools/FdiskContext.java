@@ -1,8 +1,8 @@
 package blocksim.userland.tools;
 
-import blocksim.Kernel;
-import blocksim.kernel.Errno;
-import blocksim.kernel.SysResult;
+import blocksim.api.Kernel;
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
 import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.LongCell;

@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 
 /**
  * libfdisk's DOS (MBR) label driver (2.38.1 {@code libfdisk/src/dos.c}), ported for what sfdisk

@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 

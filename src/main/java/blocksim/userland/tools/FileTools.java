@@ -1,7 +1,7 @@
 package blocksim.userland.tools;
 
-import blocksim.Kernel;
-import blocksim.kernel.SysResult;
+import blocksim.api.Kernel;
+import blocksim.api.SysResult;
 import blocksim.userland.Proc;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +113,7 @@ public final class FileTools {
         int status = 0;
         for (String d : dirs) {
             SysResult r = p.kernel().mkdir(p.task(), d, 0755);
-            if (r.isError() && !(parents && r.errno() == blocksim.kernel.Errno.EEXIST)) {
+            if (r.isError() && !(parents && r.errno() == blocksim.api.Errno.EEXIST)) {
                 p.error("cannot create directory '" + d + "': " + r.errno().strerror());
                 status = 1;
             }
@@ -140,10 +140,10 @@ public final class FileTools {
         for (String f : files) {
             SysResult r = p.kernel().unlink(p.task(), f);
             if (r.isError()) {
-                if (force && r.errno() == blocksim.kernel.Errno.ENOENT) {
+                if (force && r.errno() == blocksim.api.Errno.ENOENT) {
                     continue;
                 }
-                String msg = r.errno() == blocksim.kernel.Errno.EISDIR ? "Is a directory" : r.errno().strerror();
+                String msg = r.errno() == blocksim.api.Errno.EISDIR ? "Is a directory" : r.errno().strerror();
                 p.error("cannot remove '" + f + "': " + msg);
                 status = 1;
             }

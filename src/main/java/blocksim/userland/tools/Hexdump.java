@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.SysResult;
+import blocksim.api.SysResult;
 import blocksim.uapi.OpenFlags;
 import blocksim.userland.Io;
 import blocksim.userland.Proc;

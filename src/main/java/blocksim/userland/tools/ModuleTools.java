@@ -1,8 +1,8 @@
 package blocksim.userland.tools;
 
 import blocksim.kernel.Durations;
-import blocksim.kernel.Errno;
-import blocksim.kernel.SysResult;
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
 import blocksim.userland.Proc;
 
 /** kmod's {@code insmod} and {@code rmmod} for the model's modules, and {@code udevadm settle}. */

@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import java.math.BigInteger;
 
 /**

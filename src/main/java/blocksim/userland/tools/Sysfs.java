@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.Kernel;
+import blocksim.api.Kernel;
 import blocksim.userland.Proc;
 
 /**

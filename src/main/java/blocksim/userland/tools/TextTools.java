@@ -1,7 +1,7 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.Errno;
-import blocksim.kernel.SysResult;
+import blocksim.api.Errno;
+import blocksim.api.SysResult;
 import blocksim.uapi.OpenFlags;
 import blocksim.userland.Io;
 import blocksim.userland.Proc;

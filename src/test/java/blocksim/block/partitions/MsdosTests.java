@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 
-import blocksim.kernel.Profile;
+import blocksim.api.Profile;
 import blocksim.userland.label.DosLabel;
 import blocksim.userland.label.GptLabel;
 import blocksim.userland.label.LabelPartition;

@@ -3,7 +3,7 @@ package blocksim.userland.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.drivers.DiskSpec;
+import blocksim.api.DiskSpec;
 import blocksim.userland.ShellHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

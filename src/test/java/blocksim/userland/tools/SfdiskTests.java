@@ -3,11 +3,11 @@ package blocksim.userland.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.kernel.Credentials;
-import blocksim.kernel.KernelConfig;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.Credentials;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.OpenFlags;
 import blocksim.userland.ShellHarness;
 import blocksim.userland.label.DosLabel;

@@ -2,7 +2,7 @@ package blocksim.userland.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import blocksim.kernel.Errno;
+import blocksim.api.Errno;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 /**
  * A programming error in a call through the Java API, one that no C program could make: a null

@@ -1,11 +1,11 @@
-package blocksim;
+package blocksim.api;
 
-import blocksim.drivers.DiskSpec;
-import blocksim.kernel.Credentials;
-import blocksim.kernel.Errno;
-import blocksim.kernel.Profile;
-import blocksim.kernel.SysResult;
-import blocksim.kernel.Task;
+import blocksim.api.DiskSpec;
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.uapi.IoctlArg;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package blocksim.drivers;
+package blocksim.api;
 
 import java.util.Objects;
 

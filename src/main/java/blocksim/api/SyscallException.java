@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 /**
  * A failed system call's result used as a success ({@link SysResult#orThrow()}, or its value

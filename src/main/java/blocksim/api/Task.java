@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 /**
  * A simulated process: a pid, a command name ({@code current->comm}, at most 15 characters as in

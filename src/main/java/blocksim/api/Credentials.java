@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 /**
  * Who makes a system call: a uid and whether it holds CAP_SYS_ADMIN, the only capability the block
