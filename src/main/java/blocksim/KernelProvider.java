@@ -1,5 +1,7 @@
 package blocksim;
 
+import blocksim.api.Host;
+
 import blocksim.api.Kernel;
 import blocksim.api.KernelConfig;
 import blocksim.api.Profile;
@@ -28,7 +30,7 @@ public interface KernelProvider {
     }
 
     /** A booted kernel and the scheduler its tasks run under. */
-    record Booted(Kernel kernel, Scheduler scheduler) {
+    record Booted(Host kernel, Scheduler scheduler) {
     }
 
     /** Boots one kernel for one run. */

@@ -1,5 +1,6 @@
 package blocksim;
 
+import blocksim.api.Host;
 import blocksim.api.Kernel;
 import blocksim.block.Bdev;
 import blocksim.block.BlockDevice;
@@ -47,7 +48,7 @@ import java.util.TreeMap;
  * }
  * }</pre>
  */
-public final class SimKernel implements Kernel {
+public final class SimKernel implements Host {
 
     private static final int SEEK_SET = 0;
     private static final int SEEK_CUR = 1;

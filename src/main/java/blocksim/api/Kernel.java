@@ -1,11 +1,5 @@
 package blocksim.api;
 
-import blocksim.api.DiskSpec;
-import blocksim.api.Credentials;
-import blocksim.api.Errno;
-import blocksim.api.Profile;
-import blocksim.api.SysResult;
-import blocksim.api.Task;
 import blocksim.uapi.IoctlArg;
 import java.util.List;
 
@@ -13,6 +7,9 @@ import java.util.List;
  * The only door into a kernel: the system calls blocksim's userland makes, each on behalf of a
  * {@link Task}. Implemented by the model ({@link SimKernel}) and, on a real machine, by the native
  * adapter, so the same tool or test runs on both.
+ *
+ * <p>What a harness does to the world that no system call does (disks, modules, udev, the kernel
+ * log) is the {@link Machine}'s; a booted kernel is both ({@link Host}).
  *
  * <p>Calls never throw for an errno: a failure is a {@link SysResult} carrying an {@link Errno}
  * with the Linux x86_64 number. File descriptors belong to the task that opened them; the first
@@ -70,33 +67,6 @@ public interface Kernel extends AutoCloseable {
 
     /** The names in a directory, sorted (getdents64 without "." and ".."). */
     ListResult list(Task task, String path);
-
-    /**
-     * Attaches a disk ({@code disk add}). Throws {@link IllegalArgumentException} with a message
-     * for the user when the spec cannot be attached (an unknown name, a disk that exists).
-     */
-    void diskAdd(DiskSpec spec);
-
-    /** Detaches a disk ({@code disk remove}): 0, or ENXIO, EBUSY. */
-    SysResult diskRemove(String name);
-
-    /**
-     * {@code init_module}: loads a model module ({@code blkdev_wait_scan}, a block driver such as
-     * {@code sd_mod} with {@code scan_delay=MIN-MAX}). 0, or ENOENT, EEXIST, EINVAL.
-     */
-    SysResult insmod(Task task, String module, List<String> params);
-
-    /** {@code delete_module}: 0, or ENOENT (not loaded), EBUSY (in use). */
-    SysResult rmmod(Task task, String module);
-
-    /**
-     * What {@code udevadm settle} waits for: until no partition scan is in progress, or until
-     * {@code timeoutNanos} have passed (then ETIME).
-     */
-    SysResult udevSettle(Task task, long timeoutNanos);
-
-    /** The kernel log since boot, as {@code dmesg} prints it. */
-    String dmesg();
 
     /** Releases everything this kernel holds (for the model: nothing outside the JVM). */
     @Override

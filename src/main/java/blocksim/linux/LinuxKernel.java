@@ -1,5 +1,6 @@
 package blocksim.linux;
 
+import blocksim.api.Host;
 import blocksim.api.Kernel;
 import blocksim.api.DiskSpec;
 import blocksim.drivers.Drivers;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link Reclaim}).</li>
  * </ul>
  */
-public final class LinuxKernel implements Kernel {
+public final class LinuxKernel implements Host {
 
     private static final Logger LOG = LoggerFactory.getLogger("blocksim.linux");
 

@@ -38,6 +38,14 @@ public final class Proc {
         this.shell = shell;
     }
 
+    /**
+     * The machine this process runs on, for the tools that stand for what no system call does
+     * ({@code disk}, {@code insmod}, {@code rmmod}, {@code udevadm}, {@code dmesg}).
+     */
+    public blocksim.api.Machine machine() {
+        return shell.machine();
+    }
+
     public Kernel kernel() {
         return kernel;
     }

@@ -75,6 +75,11 @@ public final class Shell {
     private final TreeMap<Integer, Job> jobs = new TreeMap<>();
     private String runaway;
 
+    /** The machine the shell's processes run on (the traced kernel's, untraced). */
+    blocksim.api.Machine machine() {
+        return kernel;
+    }
+
     public Shell(TracingKernel kernel, Scheduler scheduler, Map<String, Tool> tools, Io.Terminal terminal) {
         this.kernel = kernel;
         this.scheduler = scheduler;

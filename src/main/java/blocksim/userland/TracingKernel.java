@@ -1,5 +1,6 @@
 package blocksim.userland;
 
+import blocksim.api.Host;
 import blocksim.api.Kernel;
 import blocksim.api.DiskSpec;
 import blocksim.api.Credentials;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * counts calls so that a command that would never finish is stopped with a message instead of
  * hanging the run.
  */
-public final class TracingKernel implements Kernel {
+public final class TracingKernel implements Host {
 
     /** Thrown in a task that made more system calls than a command may make. */
     public static final class Runaway extends Error {
@@ -28,7 +29,7 @@ public final class TracingKernel implements Kernel {
         }
     }
 
-    private final Kernel kernel;
+    private final Host kernel;
     private final Consumer<String> trace;
     private final long budget;
     private long calls;
@@ -39,7 +40,7 @@ public final class TracingKernel implements Kernel {
      * @param trace  where trace lines go, or null for no trace
      * @param budget how many system calls one command may make
      */
-    public TracingKernel(Kernel kernel, Consumer<String> trace, long budget) {
+    public TracingKernel(Host kernel, Consumer<String> trace, long budget) {
         this.kernel = kernel;
         this.trace = trace;
         this.budget = budget;
@@ -50,7 +51,7 @@ public final class TracingKernel implements Kernel {
         calls = 0;
     }
 
-    public Kernel inner() {
+    public Host inner() {
         return kernel;
     }
 

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.api.Kernel;
+import blocksim.api.Host;
 import blocksim.api.DiskSpec;
 import blocksim.api.Credentials;
 import blocksim.api.Errno;
@@ -50,7 +50,7 @@ class BoundaryContractTests {
 
     /** A kernel with sda and loop0 (16 MiB each), a root task, O_RDWR fds on both. */
     static final class Fix implements AutoCloseable {
-        final Kernel k;
+        final Host k;
         final Task root;
         final int sda;
         final int loop;

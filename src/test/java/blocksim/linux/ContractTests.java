@@ -9,7 +9,7 @@ import static blocksim.api.Errno.EPERM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import blocksim.api.Kernel;
+import blocksim.api.Host;
 import blocksim.api.DiskSpec;
 import blocksim.api.Credentials;
 import blocksim.api.SysResult;
@@ -36,7 +36,7 @@ class ContractTests {
 
     /** A kernel with loop0 (64 MiB, partscan), a root task and an O_RDWR fd on the disk. */
     static final class Fixture implements AutoCloseable {
-        final Kernel k;
+        final Host k;
         final Task root;
         final Task nocap;
         final int fd;

@@ -1,5 +1,6 @@
 package blocksim.linux;
 
+import blocksim.api.Host;
 import blocksim.api.Kernel;
 import blocksim.SimKernel;
 import blocksim.api.KernelConfig;
@@ -27,7 +28,7 @@ final class Live {
     }
 
     /** A kernel by name: the model configured like the live one, or the live one. */
-    static Kernel boot(String which) {
+    static Host boot(String which) {
         if (which.equals("linux")) {
             assumeAvailable();
             return LinuxKernel.start();

@@ -49,7 +49,7 @@ public final class DiskTool {
                 if (a.size() != 2) {
                     return usage(p);
                 }
-                SysResult r = p.kernel().diskRemove(a.get(1));
+                SysResult r = p.machine().diskRemove(a.get(1));
                 if (r.isError()) {
                     p.error(a.get(1) + ": " + r.errno().strerror());
                     return 1;
@@ -113,7 +113,7 @@ public final class DiskTool {
             return 2;
         }
         try {
-            p.kernel().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan, delay[0], delay[1]));
+            p.machine().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan, delay[0], delay[1]));
         } catch (IllegalArgumentException e) {
             p.err().println(e.getMessage());
             return 1;

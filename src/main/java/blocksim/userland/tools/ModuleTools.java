@@ -19,7 +19,7 @@ public final class ModuleTools {
             return 1;
         }
         String module = p.args().getFirst().replaceAll("\\.ko$", "").replaceAll(".*/", "");
-        SysResult r = p.kernel().insmod(p.task(), module, p.args().subList(1, p.args().size()));
+        SysResult r = p.machine().insmod(p.task(), module, p.args().subList(1, p.args().size()));
         if (r.isOk()) {
             return 0;
         }
@@ -40,7 +40,7 @@ public final class ModuleTools {
         }
         int status = 0;
         for (String m : p.args()) {
-            SysResult r = p.kernel().rmmod(p.task(), m);
+            SysResult r = p.machine().rmmod(p.task(), m);
             if (r.isError()) {
                 p.err().println("rmmod: ERROR: Module " + m + (r.errno() == Errno.EBUSY ? " is in use"
                         : " is not currently loaded"));
@@ -69,7 +69,7 @@ public final class ModuleTools {
             }
             timeout = n;
         }
-        SysResult r = p.kernel().udevSettle(p.task(), timeout);
+        SysResult r = p.machine().udevSettle(p.task(), timeout);
         if (r.isError()) {
             p.err().println("udevadm settle: Timed out for waiting the udev queue being empty.");
             return 1;

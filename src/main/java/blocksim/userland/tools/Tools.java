@@ -31,7 +31,7 @@ public final class Tools {
         t.put("wait", JobTools::waitJob);
         t.put("kill", JobTools::kill);
         t.put("dmesg", p -> {
-            p.out().print(p.kernel().dmesg());
+            p.out().print(p.machine().dmesg());
             return 0;
         });
         t.put("hexdump", Hexdump::run);
