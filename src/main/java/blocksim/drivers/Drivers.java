@@ -6,7 +6,7 @@ import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
 import blocksim.api.Errno;
 import blocksim.api.Task;
-import blocksim.kernel.Durations;
+import blocksim.api.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

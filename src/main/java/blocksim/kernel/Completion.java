@@ -7,7 +7,7 @@ import java.util.List;
  * {@code struct completion} ({@code kernel/sched/completion.c}): tasks wait until it is completed;
  * {@link #completeAll} wakes every waiter and lets later waiters pass at once.
  */
-public final class Completion {
+public final class Completion implements blocksim.api.Scheduling.Completion {
 
     private final Scheduler scheduler;
     private final String what;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import blocksim.api.Scheduling;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
@@ -17,10 +18,9 @@ import java.util.function.BooleanSupplier;
  * sleeper's wake-up time. When nothing can run and nobody sleeps, {@link #runUntil} reports a
  * deadlock instead of hanging.
  */
-public final class Scheduler {
+public final class Scheduler implements Scheduling {
 
     /** What a task is doing. */
-    public enum State { RUNNABLE, SLEEPING, PARKED, DONE }
 
     /** Thrown inside a task that was killed, at the point where it was parked or sleeping. */
     public static final class Killed extends Error {
@@ -30,7 +30,7 @@ public final class Scheduler {
     }
 
     /** A simulated thread of execution, bound to a {@link Task}. */
-    public final class KThread {
+    public final class KThread implements Scheduling.TaskThread {
         private final long seq;
         private final Task task;
         private final String name;
@@ -87,7 +87,6 @@ public final class Scheduler {
     }
 
     /** A sleeping task that never wakes. */
-    public static final long FOREVER = Long.MAX_VALUE;
 
     private final VirtualClock clock;
     private final Seeds seeds;
@@ -130,6 +129,21 @@ public final class Scheduler {
     /** The root seed every choice of this run derives from. */
     public long seed() {
         return seeds.root();
+    }
+
+    @Override
+    public long nanos() {
+        return clock.nanos();
+    }
+
+    @Override
+    public java.util.Random processRandom(int pid) {
+        return seeds.forProcess(pid);
+    }
+
+    @Override
+    public Scheduling.Completion completion(String what) {
+        return new blocksim.kernel.Completion(this, what);
     }
 
     /** The run's named streams. */
@@ -273,7 +287,9 @@ public final class Scheduler {
     }
 
     /** Makes a parked task runnable again. */
-    public void unpark(KThread t) {
+    @Override
+    public void unpark(Scheduling.TaskThread thread) {
+        KThread t = (KThread) thread;
         if (t.state == State.PARKED) {
             t.state = State.RUNNABLE;
         }
@@ -283,7 +299,9 @@ public final class Scheduler {
      * Ends a task: a task that has not started never runs; a parked or sleeping one resumes only
      * to unwind (its {@code finally} blocks run), which happens before this returns.
      */
-    public void kill(KThread t) {
+    @Override
+    public void kill(Scheduling.TaskThread thread) {
+        KThread t = (KThread) thread;
         if (t.state == State.DONE) {
             return;
         }

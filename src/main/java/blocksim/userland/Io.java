@@ -2,7 +2,7 @@ package blocksim.userland;
 
 import blocksim.api.Kernel;
 import blocksim.api.Errno;
-import blocksim.kernel.Scheduler;
+import blocksim.api.Scheduling;
 import blocksim.api.SysResult;
 import blocksim.api.Task;
 import java.io.ByteArrayOutputStream;
@@ -115,20 +115,20 @@ public final class Io {
      */
     public static final class Pipe {
         static final int CAPACITY = 65536;
-        private final Scheduler scheduler;
+        private final Scheduling scheduler;
         private final byte[] buf = new byte[CAPACITY];
         private int head;
         private int count;
         private boolean readerOpen = true;
         private boolean writerOpen = true;
-        private final List<Scheduler.KThread> waiting = new ArrayList<>();
+        private final List<Scheduling.TaskThread> waiting = new ArrayList<>();
 
-        public Pipe(Scheduler scheduler) {
+        public Pipe(Scheduling scheduler) {
             this.scheduler = scheduler;
         }
 
         private void wakeAll() {
-            for (Scheduler.KThread t : waiting) {
+            for (Scheduling.TaskThread t : waiting) {
                 scheduler.unpark(t);
             }
             waiting.clear();

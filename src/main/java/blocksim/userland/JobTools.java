@@ -1,6 +1,6 @@
 package blocksim.userland;
 
-import blocksim.kernel.Scheduler;
+import blocksim.api.Scheduling;
 import java.util.List;
 
 /** The shell builtins that act on jobs ({@code jobs}, {@code wait}, {@code kill}) and {@code sleep}. */
@@ -75,14 +75,14 @@ public final class JobTools {
                 p.error("invalid time interval '" + a + "'");
                 return p.tryHelp();
             }
-            total = n == Scheduler.FOREVER || total == Scheduler.FOREVER ? Scheduler.FOREVER : total + n;
+            total = n == Scheduling.FOREVER || total == Scheduling.FOREVER ? Scheduling.FOREVER : total + n;
         }
         p.sleep(total);
         return 0;
     }
 
-    /** Nanoseconds for a sleep operand, {@link Scheduler#FOREVER} for infinity, -1 if invalid. */
+    /** Nanoseconds for a sleep operand, {@link Scheduling#FOREVER} for infinity, -1 if invalid. */
     public static long parseDuration(String a) {
-        return blocksim.kernel.Durations.parse(a);
+        return blocksim.api.Durations.parse(a);
     }
 }

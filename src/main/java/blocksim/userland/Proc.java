@@ -2,7 +2,7 @@ package blocksim.userland;
 
 import blocksim.api.Kernel;
 import blocksim.api.Errno;
-import blocksim.kernel.Scheduler;
+import blocksim.api.Scheduling;
 import blocksim.api.SysResult;
 import blocksim.api.Task;
 import blocksim.uapi.OpenFlags;
@@ -19,14 +19,14 @@ public final class Proc {
 
     private final Kernel kernel;
     private final Task task;
-    private final Scheduler scheduler;
+    private final Scheduling scheduler;
     private final List<String> argv;
     private final Io.Input in;
     private final Stdio out;
     private final Stdio err;
     private final Shell shell;
 
-    Proc(Kernel kernel, Task task, Scheduler scheduler, List<String> argv, Io.Input in, Stdio out, Stdio err,
+    Proc(Kernel kernel, Task task, Scheduling scheduler, List<String> argv, Io.Input in, Stdio out, Stdio err,
          Shell shell) {
         this.kernel = kernel;
         this.task = task;
@@ -80,7 +80,7 @@ public final class Proc {
         return shell;
     }
 
-    /** Sleeps for {@code nanos} of the kernel's time ({@link Scheduler#FOREVER} for ever). */
+    /** Sleeps for {@code nanos} of the kernel's time ({@link Scheduling#FOREVER} for ever). */
     public void sleep(long nanos) {
         scheduler.sleep(nanos);
     }
@@ -90,12 +90,12 @@ public final class Proc {
      * the process id, so the same scenario and seed give the same bytes.
      */
     public java.util.Random random() {
-        return scheduler.seeds().forProcess(task.pid());
+        return scheduler.processRandom(task.pid());
     }
 
     /** The kernel's clock, in nanoseconds since boot. */
     public long now() {
-        return scheduler.clock().nanos();
+        return scheduler.nanos();
     }
 
     /** Prints {@code name: message} on stderr, as tools report errors. */

@@ -1,7 +1,7 @@
 package blocksim.userland;
 
 import blocksim.api.Credentials;
-import blocksim.kernel.Scheduler;
+import blocksim.api.Scheduling;
 import blocksim.api.SysResult;
 import blocksim.api.Task;
 import blocksim.uapi.OpenFlags;
@@ -29,9 +29,9 @@ public final class Shell {
         final int id;
         final String text;
         final Io.Terminal output = new Io.Terminal();
-        final List<Scheduler.KThread> threads = new ArrayList<>();
-        final blocksim.kernel.Completion finished;
-        Scheduler.KThread interpreter;
+        final List<Scheduling.TaskThread> threads = new ArrayList<>();
+        final Scheduling.Completion finished;
+        Scheduling.TaskThread interpreter;
         int status;
         boolean done;
         boolean killed;
@@ -39,7 +39,7 @@ public final class Shell {
         Job(int id, String text) {
             this.id = id;
             this.text = text;
-            this.finished = new blocksim.kernel.Completion(scheduler, "job " + id + " (" + text + ")");
+            this.finished = scheduler.completion("job " + id + " (" + text + ")");
         }
 
         void finish(int st) {
@@ -54,11 +54,11 @@ public final class Shell {
                 return status == 0 ? "done" : "exit " + status;
             }
             boolean sleeping = false;
-            for (Scheduler.KThread t : threads) {
-                if (t.state() == Scheduler.State.PARKED) {
+            for (Scheduling.TaskThread t : threads) {
+                if (t.state() == Scheduling.State.PARKED) {
                     return "blocked";
                 }
-                sleeping |= t.state() == Scheduler.State.SLEEPING;
+                sleeping |= t.state() == Scheduling.State.SLEEPING;
             }
             return sleeping ? "sleeping" : "running";
         }
@@ -68,7 +68,7 @@ public final class Shell {
     public static final Map<String, Credentials> USERS = Map.of("root", Credentials.ROOT, "nobody", Credentials.NOBODY);
 
     private final TracingKernel kernel;
-    private final Scheduler scheduler;
+    private final Scheduling scheduler;
     private final Map<String, Tool> tools;
     private final Io.Terminal terminal;
     private final Task sh;
@@ -80,7 +80,7 @@ public final class Shell {
         return kernel;
     }
 
-    public Shell(TracingKernel kernel, Scheduler scheduler, Map<String, Tool> tools, Io.Terminal terminal) {
+    public Shell(TracingKernel kernel, Scheduling scheduler, Map<String, Tool> tools, Io.Terminal terminal) {
         this.kernel = kernel;
         this.scheduler = scheduler;
         this.tools = tools;
@@ -131,7 +131,7 @@ public final class Shell {
                 continue;
             }
             int[] result = {0};
-            Scheduler.KThread t = scheduler.spawn(sh, "sh", () -> result[0] = runAndOr(j.body(), terminal, null));
+            Scheduling.TaskThread t = scheduler.spawn(sh, "sh", () -> result[0] = runAndOr(j.body(), terminal, null));
             String deadlock = scheduler.runUntil(t::done);
             if (deadlock != null) {
                 scheduler.kill(t);
@@ -173,7 +173,7 @@ public final class Shell {
 
     private void killJob(Job job) {
         job.killed = true;
-        for (Scheduler.KThread t : new ArrayList<>(job.threads)) {
+        for (Scheduling.TaskThread t : new ArrayList<>(job.threads)) {
             scheduler.kill(t);
         }
         scheduler.kill(job.interpreter);
@@ -192,9 +192,9 @@ public final class Shell {
 
     private int runPipeline(ShellSyntax.Pipeline p, Io.Output screen, Job job) {
         List<ShellSyntax.Simple> cmds = p.commands();
-        List<Scheduler.KThread> members = new ArrayList<>();
+        List<Scheduling.TaskThread> members = new ArrayList<>();
         int[] statuses = new int[cmds.size()];
-        Scheduler.KThread me = scheduler.current();
+        Scheduling.TaskThread me = scheduler.current();
         int[] remaining = {cmds.size()};
         Io.Input nextIn = null;
         for (int i = 0; i < cmds.size(); i++) {
@@ -205,7 +205,7 @@ public final class Shell {
             int index = i;
             Credentials creds = c.asUser() == null ? Credentials.ROOT : USERS.get(c.asUser());
             Task task = kernel.spawn(c.name(), creds);
-            Scheduler.KThread t = scheduler.spawn(task, c.name(), () -> {
+            Scheduling.TaskThread t = scheduler.spawn(task, c.name(), () -> {
                 try {
                     statuses[index] = runSimple(c, task, in, out, screen, job);
                 } finally {

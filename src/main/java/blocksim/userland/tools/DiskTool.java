@@ -88,7 +88,7 @@ public final class DiskTool {
                 case "--ro" -> ro = true;
                 case "--no-partscan" -> partscan = false;
                 case "--scan-delay" -> {
-                    delay = i + 1 < a.size() ? blocksim.kernel.Durations.parseRange(a.get(i + 1)) : null;
+                    delay = i + 1 < a.size() ? blocksim.api.Durations.parseRange(a.get(i + 1)) : null;
                     if (delay == null) {
                         p.error("--scan-delay takes a duration (50ms, 2s) or a range (0-3s)");
                         return 2;

@@ -1,6 +1,6 @@
 package blocksim.userland.tools;
 
-import blocksim.kernel.Durations;
+import blocksim.api.Durations;
 import blocksim.api.Errno;
 import blocksim.api.SysResult;
 import blocksim.userland.Proc;

@@ -1,4 +1,4 @@
-package blocksim.kernel;
+package blocksim.api;
 
 import java.math.BigDecimal;
 
@@ -11,10 +11,10 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Nanoseconds, {@link Scheduler#FOREVER} for infinity, or -1 if the text is not a duration. */
+    /** Nanoseconds, {@link Scheduling#FOREVER} for infinity, or -1 if the text is not a duration. */
     public static long parse(String a) {
         if (a.equals("infinity") || a.equals("inf")) {
-            return Scheduler.FOREVER;
+            return Scheduling.FOREVER;
         }
         String num = a;
         long unit = 1_000_000_000L;
@@ -34,7 +34,7 @@ public final class Durations {
             return -1;
         }
         BigDecimal nanos = new BigDecimal(num).multiply(BigDecimal.valueOf(unit));
-        return nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0 ? Scheduler.FOREVER : nanos.longValue();
+        return nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0 ? Scheduling.FOREVER : nanos.longValue();
     }
 
     /** {min, max} in nanoseconds for {@code DURATION} or {@code MIN-MAX}, or null. */
@@ -45,7 +45,7 @@ public final class Durations {
         }
         long min = parse(parts[0]);
         long max = parts.length == 2 ? parse(parts[1]) : min;
-        if (min < 0 || max < min || max == Scheduler.FOREVER) {
+        if (min < 0 || max < min || max == Scheduling.FOREVER) {
             return null;
         }
         return new long[] {min, max};
