@@ -5,7 +5,7 @@ package blocksim.block;
  * device, starting at {@code sector} (relative to that device), through {@code len} bytes of
  * {@code buf} from {@code off}.
  */
-public record Bio(Op op, BlockDevice bdev, long sector, byte[] buf, int off, int len) {
+record Bio(Op op, BlockDevice bdev, long sector, byte[] buf, int off, int len) {
 
     /** {@code REQ_OP_READ} (0) and {@code REQ_OP_WRITE} (1). */
     public enum Op {

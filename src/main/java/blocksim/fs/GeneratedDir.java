@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /** A directory whose entries are computed from kernel state every time it is read. */
-public final class GeneratedDir implements Inode.Dir {
+final class GeneratedDir implements Inode.Dir {
 
     private final Supplier<Map<String, Inode>> entries;
     private final boolean nameMax;

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * <p>Each stream's seed is derived from the root and the stream's name alone ({@code mix64} of the
  * root and the name's hash), never from the order streams are created or used in.
  */
-public final class Seeds {
+final class Seeds {
 
     /** The kinds of choice a run makes. */
     public enum Stream {

@@ -8,7 +8,7 @@ import java.util.regex.PatternSyntaxException;
  * ending in {@code " (re)"}, matched against the whole line), or as a glob ({@code " (glob)"}:
  * {@code *} any run of characters, {@code ?} one character, {@code \} escapes).
  */
-public final class LineMatch {
+final class LineMatch {
 
     private LineMatch() {
     }

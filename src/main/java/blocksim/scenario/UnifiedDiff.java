@@ -7,7 +7,7 @@ import java.util.List;
  * A unified diff of expected against actual output lines, where "equal" means {@link LineMatch}
  * accepts the expected line for the actual one. Line numbers are the file's, for the expected side.
  */
-public final class UnifiedDiff {
+final class UnifiedDiff {
 
     private UnifiedDiff() {
     }

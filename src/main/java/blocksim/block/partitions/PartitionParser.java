@@ -7,7 +7,7 @@ package blocksim.block.partitions;
  * the scan stops; 0 means "not this format"; a negative value is an I/O error, which is remembered
  * while the next parser is tried.
  */
-public interface PartitionParser {
+interface PartitionParser {
 
     /** The config name: {@code msdos} ({@code CONFIG_MSDOS_PARTITION}) or {@code efi}. */
     String name();
