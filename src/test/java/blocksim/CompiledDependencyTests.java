@@ -30,7 +30,13 @@ class CompiledDependencyTests {
     static void readTheClasses() {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new IllegalStateException("no jdeps in this JDK"));
         StringWriter out = new StringWriter();
-        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:package", "target/classes");
+        // the module's own dependencies (picocli, slf4j, ...) are found where this JVM found them
+        String deps = java.util.stream.Stream.of(System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""))
+                .flatMap(p -> java.util.Arrays.stream(p.split(java.io.File.pathSeparator)))
+                .filter(p -> p.endsWith(".jar")).distinct().collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "--multi-release", "25", "--module-path", deps,
+                "--ignore-missing-deps",
+                "-verbose:package", "target/classes");
         assertEquals(0, rc, out.toString());
         Matcher m = Pattern.compile("^\\s+(blocksim[a-z.]*)\\s+->\\s+(blocksim[a-z.]*)\\s", Pattern.MULTILINE).matcher(out.toString());
         while (m.find()) {
@@ -71,5 +77,22 @@ class CompiledDependencyTests {
                         && !dep.startsWith("blocksim.cli") && !dep.startsWith("blocksim.linux"), low + " depends on " + dep);
             }
         }
+    }
+
+    /** module-info: the API, the uapi and the entry points are exported; the model's internals are not. */
+    @Test
+    void theModuleExportsTheApiAndHidesTheModel() {
+        java.lang.module.ModuleDescriptor d = java.lang.module.ModuleFinder.of(java.nio.file.Path.of("target/classes"))
+                .find("blocksim").orElseThrow().descriptor();
+        Set<String> exported = new TreeSet<>();
+        d.exports().forEach(e -> exported.add(e.source()));
+        assertTrue(exported.containsAll(Set.of("blocksim", "blocksim.api", "blocksim.uapi", "blocksim.userland",
+                "blocksim.userland.tools", "blocksim.scenario", "blocksim.cli", "blocksim.linux")), exported.toString());
+        for (String internal : List.of("blocksim.block", "blocksim.block.partitions", "blocksim.drivers", "blocksim.fs",
+                "blocksim.kernel")) {
+            assertTrue(!exported.contains(internal), internal + " is exported");
+        }
+        assertTrue(d.provides().stream().anyMatch(p -> p.service().equals("blocksim.KernelProvider")
+                && p.providers().contains("blocksim.linux.LinuxKernelProvider")), "the adapter's provider");
     }
 }

@@ -137,7 +137,7 @@ public class AdapterIoctlBench {
      * Adds sda (64 MiB), spawns a root task, adds partition 1 (8 MiB at 1 MiB) through
      * /dev/sda and returns the task's O_RDONLY descriptor of /dev/sda1.
      */
-    static int setUp(blocksim.api.Kernel k, java.util.function.Consumer<Task> taskOut) {
+    static int setUp(blocksim.api.Host k, java.util.function.Consumer<Task> taskOut) {
         k.diskAdd(DiskSpec.of("sda", 64 * MIB));
         Task t = k.spawn("bench", Credentials.ROOT);
         taskOut.accept(t);
