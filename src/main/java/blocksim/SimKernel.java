@@ -131,6 +131,7 @@ public final class SimKernel implements Host {
     }
 
     /** The scheduler that runs this kernel's tasks and owns its virtual clock. */
+    @Override
     public Scheduler scheduler() {
         return scheduler;
     }

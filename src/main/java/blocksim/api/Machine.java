@@ -11,6 +11,12 @@ import java.util.List;
 public interface Machine {
 
     /**
+     * The one CPU the run's simulated tasks share, and its virtual clock ({@link Scheduling#nanos()}):
+     * every choice it makes comes from the run's seed.
+     */
+    Scheduling scheduler();
+
+    /**
      * Attaches a disk ({@code disk add}). Throws {@link IllegalArgumentException} with a message
      * for the user when the spec cannot be attached (an unknown name, a disk that exists).
      */

@@ -135,12 +135,15 @@ public final class LinuxKernel implements Host {
     private final TreeMap<String, Disk> disks = new TreeMap<>();
     private final Map<Integer, Map<Integer, OpenFile>> fdTables = new TreeMap<>();
     private final Kmsg kmsg;
+    /** The run's tasks are blocksim's to schedule, as on the model; the live kernel's are not. */
+    private final blocksim.kernel.Scheduler scheduler;
     private final Thread shutdownHook;
     private int nextPid = 2;
     private boolean closed;
 
-    private LinuxKernel(RunDir dir) {
+    private LinuxKernel(RunDir dir, long seed) {
         this.dir = dir;
+        this.scheduler = new blocksim.kernel.Scheduler(new blocksim.kernel.VirtualClock(), seed);
         this.kmsg = Kmsg.fromNow();
         this.shutdownHook = Thread.ofPlatform().unstarted(this::close);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -168,12 +171,17 @@ public final class LinuxKernel implements Host {
      * ({@link Reclaim#dead}); fails when {@link #unavailableReason()} says so.
      */
     public static LinuxKernel start() {
+        return start(1);
+    }
+
+    /** {@link #start()}, with the run's tasks scheduled from {@code seed}. */
+    public static LinuxKernel start(long seed) {
         String reason = unavailableReason();
         if (reason != null) {
             throw new IllegalStateException("the live kernel cannot be used: " + reason);
         }
         Reclaim.dead(line -> LOG.warn("blocksim: {}", line));
-        return new LinuxKernel(RunDir.create());
+        return new LinuxKernel(RunDir.create(), seed);
     }
 
     @Override
@@ -185,6 +193,11 @@ public final class LinuxKernel implements Host {
     @Override
     public Profile profile() {
         return Profile.LINUX_6_18;
+    }
+
+    @Override
+    public blocksim.kernel.Scheduler scheduler() {
+        return scheduler;
     }
 
     /** The run's disks and their loop devices, for tests and cleanup checks. */

@@ -3,8 +3,6 @@ package blocksim.linux;
 import blocksim.KernelProvider;
 import blocksim.api.KernelConfig;
 import blocksim.api.Profile;
-import blocksim.kernel.Scheduler;
-import blocksim.kernel.VirtualClock;
 
 /**
  * The machine's running kernel as the kernel named {@code linux}: available to root where
@@ -40,6 +38,7 @@ public final class LinuxKernelProvider implements KernelProvider {
         if (profile != Profile.LINUX_6_18) {
             throw new IllegalArgumentException("the live kernel is " + Profile.LINUX_6_18 + ", not " + profile);
         }
-        return new Booted(LinuxKernel.start(), new Scheduler(new VirtualClock(), seed));
+        LinuxKernel k = LinuxKernel.start(seed);
+        return new Booted(k, k.scheduler());
     }
 }

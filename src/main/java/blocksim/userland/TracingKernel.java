@@ -1,6 +1,7 @@
 package blocksim.userland;
 
 import blocksim.api.Host;
+import blocksim.api.Scheduling;
 import blocksim.api.Kernel;
 import blocksim.api.DiskSpec;
 import blocksim.api.Credentials;
@@ -71,6 +72,11 @@ public final class TracingKernel implements Host {
     private String fd(Task t, int fd) {
         String name = fdNames.get(t.pid() + ":" + fd);
         return name == null ? Integer.toString(fd) : fd + "<" + name + ">";
+    }
+
+    @Override
+    public Scheduling scheduler() {
+        return kernel.scheduler();
     }
 
     @Override
