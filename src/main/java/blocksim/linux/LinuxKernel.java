@@ -237,7 +237,15 @@ public final class LinuxKernel implements Host {
             }
             parts.add(c);
         }
-        return classify(parts, pn.trailingSlash());
+        List<String> raw = pn.components();
+        boolean dots = !raw.isEmpty() && (raw.getLast().equals(".") || raw.getLast().equals(".."));
+        // a path ending in . or .. keeps a last "." for the kernel: O_CREAT then sees no name to
+        // create (EEXIST with O_EXCL, else EISDIR) rather than a name with a trailing slash
+        Resolved r = classify(parts, pn.trailingSlash() || dots);
+        if (dots && !r.failed() && (r.kind() == Kind.ROOT || r.kind() == Kind.SYSFS)) {
+            return new Resolved(r.kind(), r.real() + ".", r.disk(), r.listing(), null);
+        }
+        return r;
     }
 
     /** Null when the walk standing on {@code parts} stands on a directory, else ENOTDIR or the lookup's errno. */

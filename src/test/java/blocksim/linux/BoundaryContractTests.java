@@ -97,6 +97,13 @@ class BoundaryContractTests {
             assertEquals(ENOENT, f.open("/sys/block/" + "x".repeat(300), OpenFlags.O_RDONLY), "sysfs does not");
             assertEquals(ENOENT, f.open("/proc/" + "x".repeat(300), OpenFlags.O_RDONLY), "nor does procfs");
             assertEquals(ENAMETOOLONG, f.open("/" + "a/".repeat(2100), OpenFlags.O_RDONLY), "PATH_MAX");
+            // O_CREAT: a trailing slash after a name is EISDIR; after . or .. there is no name: EEXIST with O_EXCL
+            int creatExcl = OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL;
+            assertEquals(EISDIR, f.open("/tmp/", creatExcl));
+            assertEquals(blocksim.api.Errno.EEXIST, f.open("/tmp/./", creatExcl));
+            assertEquals(blocksim.api.Errno.EEXIST, f.open("/tmp/..", creatExcl));
+            assertEquals(EISDIR, f.open("/tmp/.", OpenFlags.O_RDONLY | OpenFlags.O_CREAT));
+            assertEquals(EISDIR, f.open("/tmp/" + "N".repeat(256) + "/", creatExcl), "before the name is looked up");
             assertEquals(ENOENT, f.k.stat(f.root, "").errno());
             assertEquals(ENOTDIR, f.k.stat(f.root, "/dev/sda/").errno());
             assertEquals(ENOTDIR, f.k.list(f.root, "/dev/sda").errno());
