@@ -1,7 +1,5 @@
 package blocksim.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code struct completion} ({@code kernel/sched/completion.c}): tasks wait until it is completed;
@@ -9,33 +7,29 @@ import java.util.List;
  */
 public final class Completion implements blocksim.api.Scheduling.Completion {
 
-    private final Scheduler scheduler;
     private final String what;
-    private final List<Scheduler.KThread> waiters = new ArrayList<>();
+    private final WaitQueue waiters;
     private boolean done;
 
     public Completion(Scheduler scheduler, String what) {
-        this.scheduler = scheduler;
         this.what = what;
+        this.waiters = new WaitQueue(scheduler);
     }
 
     /** {@code wait_for_completion}: parks the current task until {@link #completeAll}. */
+    @Override
     public void waitFor() {
-        while (!done) {
-            waiters.add(scheduler.current());
-            scheduler.park("waits for " + what);
-        }
+        waiters.waitEvent(() -> done, () -> "waits for " + what);
     }
 
     /** {@code complete_all}. */
+    @Override
     public void completeAll() {
         done = true;
-        for (Scheduler.KThread t : waiters) {
-            scheduler.unpark(t);
-        }
-        waiters.clear();
+        waiters.wakeUpAll();
     }
 
+    @Override
     public boolean done() {
         return done;
     }

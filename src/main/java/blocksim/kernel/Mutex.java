@@ -1,7 +1,6 @@
 package blocksim.kernel;
 
 import blocksim.api.Task;
-import java.util.ArrayDeque;
 
 /**
  * A kernel mutex that knows its owner ({@code struct mutex}), so that code which assumes a lock is
@@ -12,8 +11,7 @@ import java.util.ArrayDeque;
 public final class Mutex {
 
     private final String name;
-    private final Scheduler scheduler;
-    private final ArrayDeque<Scheduler.KThread> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters;
     private Object owner;
 
     /** A mutex outside any scheduler: it can only be taken when free. */
@@ -23,7 +21,7 @@ public final class Mutex {
 
     public Mutex(String name, Scheduler scheduler) {
         this.name = name;
-        this.scheduler = scheduler;
+        this.waiters = new WaitQueue(scheduler);
     }
 
     public String name() {
@@ -39,21 +37,15 @@ public final class Mutex {
         return true;
     }
 
-    /** {@code mutex_lock}: waits, parked, while another task holds it. */
+    /** {@code mutex_lock}: waits, parked, while another task holds it (FIFO). */
     public void lock(Object who) {
-        while (!tryLock(who)) {
-            if (owner == who) {
-                throw new IllegalStateException(name + " locked twice by " + who);
-            }
-            if (scheduler == null || scheduler.current() == null) {
-                throw new IllegalStateException(name + " is held by " + owner + "; " + who + " cannot sleep here");
-            }
-            waiters.add(scheduler.current());
-            scheduler.park("waits for " + name + " held by " + describe(owner));
+        if (owner == who) {
+            throw new IllegalStateException(name + " locked twice by " + who);
         }
+        waiters.waitEvent(() -> tryLock(who), () -> "waits for " + name + " held by " + describe(owner));
     }
 
-    private static String describe(Object owner) {
+    static String describe(Object owner) {
         return owner instanceof Task t ? "task " + t.pid() + " (" + t.comm() + ")" : String.valueOf(owner);
     }
 
@@ -63,10 +55,7 @@ public final class Mutex {
             throw new IllegalStateException(name + " unlocked by " + who + " but held by " + owner);
         }
         owner = null;
-        Scheduler.KThread next = waiters.poll();
-        if (next != null) {
-            scheduler.unpark(next);
-        }
+        waiters.wakeUp();
     }
 
     public boolean isLocked() {
