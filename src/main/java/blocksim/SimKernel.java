@@ -1,34 +1,28 @@
 package blocksim;
 
+import blocksim.api.Credentials;
+import blocksim.api.DiskSpec;
+import blocksim.api.Errno;
 import blocksim.api.Host;
-import blocksim.api.Kernel;
-import blocksim.block.Bdev;
-import blocksim.block.BlockDevice;
+import blocksim.api.KernelConfig;
+import blocksim.api.MisuseException;
+import blocksim.api.Profile;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
 import blocksim.block.Fops;
 import blocksim.block.Gendisk;
 import blocksim.block.Genhd;
-import blocksim.api.DiskSpec;
 import blocksim.drivers.Drivers;
 import blocksim.fs.BlockFs;
+import blocksim.fs.File;
+import blocksim.fs.FileLayer;
 import blocksim.fs.FsRules;
-import blocksim.fs.Inode;
-import blocksim.fs.TmpDir;
 import blocksim.fs.Vfs;
-import blocksim.api.Credentials;
-import blocksim.api.Errno;
-import blocksim.api.KernelConfig;
-import blocksim.api.MisuseException;
 import blocksim.kernel.Printk;
-import blocksim.api.Profile;
 import blocksim.kernel.Scheduler;
-import blocksim.api.SysResult;
-import blocksim.api.Task;
 import blocksim.kernel.VirtualClock;
-import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
-import blocksim.uapi.OpenFlags;
 import blocksim.uapi.Strace;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +44,6 @@ import java.util.TreeMap;
  */
 public final class SimKernel implements Host {
 
-    private static final int SEEK_SET = 0;
-    private static final int SEEK_CUR = 1;
-    private static final int SEEK_END = 2;
 
     private final Profile profile;
     /** The file layer's era rules, chosen at boot. */
@@ -65,47 +56,11 @@ public final class SimKernel implements Host {
     private final Fops fops;
     private final Drivers drivers;
     private final Vfs vfs;
+    /** The VFS's file calls: every open file carries its inode's operations. */
+    private final FileLayer files;
     private final Task kthreadd;
-    private final Map<Integer, Map<Integer, OpenFile>> fdTables = new TreeMap<>();
+    private final Map<Integer, Map<Integer, File>> fdTables = new TreeMap<>();
     private int nextPid = 2;
-
-    /** An open file: what a descriptor refers to. */
-    private static final class OpenFile {
-        final String path;
-        final Inode inode;
-        final int flags;
-        final BlockDevice bdev;
-        /** For generated files: the content as it was at open. */
-        final byte[] snapshot;
-        long pos;
-
-        OpenFile(String path, Inode inode, int flags, BlockDevice bdev, byte[] snapshot) {
-            this.path = path;
-            this.inode = inode;
-            this.flags = flags;
-            this.bdev = bdev;
-            this.snapshot = snapshot;
-        }
-
-        int mode() {
-            int m = 0;
-            if (OpenFlags.readable(flags)) {
-                m |= Bdev.MODE_READ;
-            }
-            if (OpenFlags.writable(flags)) {
-                m |= Bdev.MODE_WRITE;
-            }
-            if ((flags & OpenFlags.O_EXCL) != 0) {
-                m |= Bdev.MODE_EXCL;
-            }
-            return m;
-        }
-
-        /** The O_EXCL holder: the file itself. */
-        Object holder() {
-            return (flags & OpenFlags.O_EXCL) != 0 ? this : null;
-        }
-    }
 
     private SimKernel(Profile profile, KernelConfig config, long seed) {
         this.profile = profile;
@@ -117,6 +72,7 @@ public final class SimKernel implements Host {
         this.kthreadd = new Task(1, "kthreadd", Credentials.ROOT);
         BlockFs blockFs = new BlockFs(genhd);
         this.vfs = new Vfs(blockFs.dev(), blockFs.proc(), blockFs.sys());
+        this.files = new FileLayer(vfs, genhd, fops, rules);
         this.drivers = new Drivers(genhd, kthreadd);
     }
 
@@ -179,7 +135,7 @@ public final class SimKernel implements Host {
 
     @Override
     public void exit(Task task) {
-        Map<Integer, OpenFile> table = fdTables.get(task.pid());
+        Map<Integer, File> table = fdTables.get(task.pid());
         if (table == null) {
             return;
         }
@@ -189,30 +145,12 @@ public final class SimKernel implements Host {
         fdTables.remove(task.pid());
     }
 
-    private Map<Integer, OpenFile> table(Task task) {
-        Map<Integer, OpenFile> t = fdTables.get(MisuseException.requireNonNull(task, "the task").pid());
+    private Map<Integer, File> table(Task task) {
+        Map<Integer, File> t = fdTables.get(MisuseException.requireNonNull(task, "the task").pid());
         if (t == null) {
             throw MisuseException.unknownTask(task);
         }
         return t;
-    }
-
-    /** Unix permission bits for {@code want} (4 read, 2 write) against the inode's owner/group/other. */
-    private static boolean permitted(Task task, Inode inode, int want) {
-        Credentials c = task.credentials();
-        if (c.capSysAdmin()) {
-            return true;
-        }
-        int perm = inode.perm();
-        int bits;
-        if (c.uid() == inode.uid()) {
-            bits = (perm >> 6) & 7;
-        } else if (c.gid() == inode.gid()) {
-            bits = (perm >> 3) & 7;
-        } else {
-            bits = perm & 7;
-        }
-        return (bits & want) == want;
     }
 
     @Override
@@ -221,67 +159,17 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doOpen(Task task, String path, int flags) {
-        Map<Integer, OpenFile> table = table(task);
+        Map<Integer, File> table = table(task);
         MisuseException.requireNonNull(path, "the path");
-        Inode inode;
-        if ((flags & OpenFlags.O_CREAT) != 0) {
-            Vfs.Create c = vfs.create(path, (flags & OpenFlags.O_EXCL) != 0);
-            if (c.errno() != null) {
-                return SysResult.fail(c.errno());
-            }
-            inode = c.inode();
-        } else {
-            Vfs.Lookup l = vfs.lookup(path);
-            if (l.inode() == null) {
-                return SysResult.fail(l.errno());
-            }
-            inode = l.inode();
-        }
-        boolean write = OpenFlags.writable(flags);
-        int want = (OpenFlags.readable(flags) ? 4 : 0) | (write ? 2 : 0);
-        if (inode instanceof Inode.Dir) {
-            if (write) {
-                return SysResult.fail(Errno.EISDIR);
-            }
-        } else if ((flags & OpenFlags.O_DIRECTORY) != 0) {
-            return SysResult.fail(Errno.ENOTDIR);
-        }
-        if (!permitted(task, inode, want)) {
-            return SysResult.fail(Errno.EACCES);
-        }
-        OpenFile file;
-        switch (inode) {
-            case Inode.Device dev when dev.block() -> {
-                Optional<BlockDevice> bdev = genhd.lookup(dev.rdev());
-                if (bdev.isEmpty()) {
-                    return SysResult.fail(Errno.ENXIO);
-                }
-                file = new OpenFile(Vfs.normalize(path), inode, flags, bdev.get(), null);
-                int ret = genhd.bdev().blkdevGet(bdev.get(), file.mode() & ~Bdev.MODE_EXCL, file.holder(), task);
-                if (ret < 0) {
-                    return SysResult.ofKernel(ret);
-                }
-            }
-            case Inode.Generated gen -> {
-                if (write) {
-                    return SysResult.fail(Errno.EACCES);
-                }
-                file = new OpenFile(Vfs.normalize(path), inode, flags, null,
-                        gen.content().get().getBytes(StandardCharsets.UTF_8));
-            }
-            case Inode.Regular reg -> {
-                if ((flags & OpenFlags.O_TRUNC) != 0 && write) {
-                    reg.truncate();
-                }
-                file = new OpenFile(Vfs.normalize(path), inode, flags, null, null);
-            }
-            default -> file = new OpenFile(Vfs.normalize(path), inode, flags, null, null);
+        FileLayer.Opened o = files.open(task, path, flags);
+        if (o.errno() != null) {
+            return SysResult.fail(o.errno());
         }
         int fd = 3;
         while (table.containsKey(fd)) {
             fd++;
         }
-        table.put(fd, file);
+        table.put(fd, o.file());
         return SysResult.ok(fd);
     }
 
@@ -291,13 +179,11 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doClose(Task task, int fd) {
-        OpenFile f = table(task).remove(fd);
+        File f = table(task).remove(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        if (f.bdev != null) {
-            genhd.bdev().blkdevPut(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), task);
-        }
+        files.release(f, task);
         return SysResult.ok();
     }
 
@@ -307,14 +193,14 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doRead(Task task, int fd, byte[] buf, int off, int len) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        SysResult r = readAt(task, f, buf, off, len, f.pos);
+        SysResult r = readAt(task, f, buf, off, len, f.pos());
         if (r.isOk()) {
-            f.pos += r.value();
+            f.pos(f.pos() + r.value());
         }
         return r;
     }
@@ -325,7 +211,7 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doPread(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         // fs/read_write.c:ksys_pread64 (both eras): a negative offset is EINVAL before the fd is looked up
         if (pos < 0) {
@@ -337,33 +223,14 @@ public final class SimKernel implements Host {
         return readAt(task, f, buf, off, len, pos);
     }
 
-    private SysResult readAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
-        if (!OpenFlags.readable(f.flags)) {
+    private SysResult readAt(Task task, File f, byte[] buf, int off, int len, long pos) {
+        if (!f.readable()) {
             return SysResult.fail(Errno.EBADF);
         }
         if (!rwVerifyArea(pos, len)) {
             return SysResult.fail(Errno.EINVAL);
         }
-        return switch (f.inode) {
-            case Inode.Dir d -> SysResult.fail(Errno.EISDIR);
-            case Inode.Regular reg -> SysResult.ok(reg.read(pos, buf, off, len));
-            case Inode.Generated g -> {
-                if (pos >= f.snapshot.length) {
-                    yield SysResult.ok(0);
-                }
-                int n = (int) Math.min(len, f.snapshot.length - pos);
-                System.arraycopy(f.snapshot, (int) pos, buf, off, n);
-                yield SysResult.ok(n);
-            }
-            case Inode.Device dev when dev.block() -> result(fops.read(f.bdev, pos, buf, off, len, task));
-            case Inode.Device dev -> {
-                if (dev.rdev().minor() == 5) {
-                    java.util.Arrays.fill(buf, off, off + len, (byte) 0);
-                    yield SysResult.ok(len);
-                }
-                yield SysResult.ok(0);
-            }
-        };
+        return result(files.read(f, buf, off, len, pos, task));
     }
 
     /**
@@ -386,18 +253,15 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doWrite(Task task, int fd, byte[] buf, int off, int len) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        long pos = f.pos;
-        if ((f.flags & OpenFlags.O_APPEND) != 0 && f.inode instanceof Inode.Regular reg) {
-            pos = reg.size();
-        }
+        long pos = files.appendPosition(f);
         SysResult r = writeAt(task, f, buf, off, len, pos);
         if (r.isOk()) {
-            f.pos = pos + r.value();
+            f.pos(pos + r.value());
         }
         return r;
     }
@@ -408,7 +272,7 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doPwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         MisuseException.checkRange(buf, off, len);
         // fs/read_write.c:ksys_pwrite64 (both eras): a negative offset is EINVAL before the fd is looked up
         if (pos < 0) {
@@ -420,19 +284,14 @@ public final class SimKernel implements Host {
         return writeAt(task, f, buf, off, len, pos);
     }
 
-    private SysResult writeAt(Task task, OpenFile f, byte[] buf, int off, int len, long pos) {
-        if (!OpenFlags.writable(f.flags)) {
+    private SysResult writeAt(Task task, File f, byte[] buf, int off, int len, long pos) {
+        if (!f.writable()) {
             return SysResult.fail(Errno.EBADF);
         }
         if (!rwVerifyArea(pos, len)) {
             return SysResult.fail(Errno.EINVAL);
         }
-        return switch (f.inode) {
-            case Inode.Regular reg -> SysResult.ok(reg.write(pos, buf, off, len));
-            case Inode.Device dev when dev.block() -> result(fops.write(f.bdev, pos, buf, off, len, task));
-            case Inode.Device dev -> SysResult.ok(len);
-            default -> SysResult.fail(Errno.EBADF);
-        };
+        return result(files.write(f, buf, off, len, pos, task));
     }
 
     @Override
@@ -441,59 +300,11 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doLseek(Task task, int fd, long offset, int whence) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        // fs/read_write.c:ksys_lseek: whence is unsigned and above SEEK_MAX is EINVAL before the file
-        // sees it; SEEK_MAX is SEEK_HOLE (4) since 3.1, SEEK_END (2) in 2.6.32
-        if (Integer.toUnsignedLong(whence) > rules.seekMax()) {
-            return SysResult.fail(Errno.EINVAL);
-        }
-        if ((whence == 3 || whence == 4) && f.inode instanceof Inode.Regular reg) {
-            // mm/shmem.c:shmem_file_llseek: SEEK_DATA and SEEK_HOLE over the pages that exist
-            long at = reg.seekData(offset, whence == 3);
-            if (at < 0) {
-                return SysResult.fail(Errno.ENXIO);
-            }
-            f.pos = at;
-            return SysResult.ok(at);
-        }
-        if (f.inode instanceof Inode.Device dev && !dev.block()) {
-            // drivers/char/mem.c:null_lseek (zero_lseek is the same, both eras): position 0, whatever is asked
-            f.pos = 0;
-            return SysResult.ok(0);
-        }
-        long base = switch (whence) {
-            case SEEK_SET -> 0;
-            case SEEK_CUR -> f.pos;
-            case SEEK_END -> switch (f.inode) {
-                case Inode.Regular reg -> reg.size();
-                case Inode.Generated g -> f.snapshot.length;
-                case Inode.Device dev when dev.block() -> deviceSize(f.bdev);
-                // fs/libfs.c:dcache_dir_lseek (tmpfs, devtmpfs, the generated directories): SEEK_SET and SEEK_CUR only
-                default -> -1;
-            };
-            default -> -1;
-        };
-        if (base < 0) {
-            return SysResult.fail(Errno.EINVAL);
-        }
-        long pos = base + offset;
-        if (pos < 0) {
-            return SysResult.fail(Errno.EINVAL);
-        }
-        if (f.bdev != null && pos > deviceSize(f.bdev)) {
-            // block/fops.c:blkdev_llseek (fixed_size_llseek) / 2.6.32 fs/block_dev.c:block_llseek
-            return SysResult.fail(Errno.EINVAL);
-        }
-        f.pos = pos;
-        return SysResult.ok(pos);
-    }
-
-    /** The size the file layer sees: 6.18 the live size, 2.6.32 the inode size set at open. */
-    private long deviceSize(BlockDevice bdev) {
-        return rules.liveSize() ? bdev.nrSects() << 9 : bdev.inodeSize();
+        return result(files.lseek(f, offset, whence));
     }
 
     @Override
@@ -517,18 +328,12 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doIoctl(Task task, int fd, long request, IoctlArg arg) {
-        OpenFile f = table(task).get(fd);
+        File f = table(task).get(fd);
         MisuseException.requireNonNull(arg, "the ioctl argument (IoctlArg.NULL for none)");
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        if (request == Ioctl.FIFREEZE || request == Ioctl.FITHAW) {
-            return SysResult.fail(task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM);
-        }
-        if (f.bdev != null) {
-            return SysResult.ofKernel(genhd.ioctl().blkdevIoctl(f.bdev, f.mode(), request, arg, task));
-        }
-        return SysResult.fail(Errno.ENOTTY);
+        return SysResult.ofKernel(files.ioctl(f, request, arg, task));
     }
 
     @Override
@@ -539,21 +344,7 @@ public final class SimKernel implements Host {
     private SysResult doMkdir(Task task, String path, int mode) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
-        if (vfs.lookup(path).inode() != null) {
-            return SysResult.fail(Errno.EEXIST);
-        }
-        Vfs.ParentLookup pl = vfs.parent(path);
-        if (pl.errno() != null) {
-            return SysResult.fail(pl.errno());
-        }
-        if (!(pl.parent().dir() instanceof TmpDir dir)) {
-            return SysResult.fail(Errno.EACCES);
-        }
-        if (!permitted(task, dir, 2)) {
-            return SysResult.fail(Errno.EACCES);
-        }
-        dir.put(pl.parent().name(), new TmpDir(mode & 07777));
-        return SysResult.ok();
+        return SysResult.ofKernel(files.mkdir(task, path, mode));
     }
 
     @Override
@@ -564,55 +355,25 @@ public final class SimKernel implements Host {
     private SysResult doUnlink(Task task, String path) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
-        Vfs.Lookup l = vfs.lookup(path);
-        if (l.inode() == null) {
-            return SysResult.fail(l.errno());
-        }
-        if (l.inode() instanceof Inode.Dir) {
-            return SysResult.fail(Errno.EISDIR);
-        }
-        Vfs.ParentLookup pl = vfs.parent(path);
-        if (!(pl.parent().dir() instanceof TmpDir dir)) {
-            return SysResult.fail(Errno.EACCES);
-        }
-        if (!permitted(task, dir, 2)) {
-            return SysResult.fail(Errno.EACCES);
-        }
-        dir.remove(pl.parent().name());
-        return SysResult.ok();
+        return SysResult.ofKernel(files.unlink(task, path));
     }
 
     @Override
     public StatResult stat(Task task, String path) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
-        Vfs.Lookup l = vfs.lookup(path);
-        Inode i = l.inode();
-        if (i == null) {
-            return new StatResult(null, l.errno());
-        }
-        Stat s = switch (i) {
-            case Inode.Dir d -> new Stat(Stat.Type.DIRECTORY, d.perm(), 0, 0, 0, 0, 0);
-            case Inode.Regular r -> new Stat(Stat.Type.REGULAR, r.perm(), 0, 0, 0, 0, r.size());
-            case Inode.Generated g -> new Stat(Stat.Type.REGULAR, g.perm(), 0, 0, 0, 0, 4096);
-            case Inode.Device d -> new Stat(d.block() ? Stat.Type.BLOCK_DEVICE : Stat.Type.CHAR_DEVICE,
-                    d.perm(), 0, d.gid(), d.rdev().major(), d.rdev().minor(), 0);
-        };
-        return new StatResult(s, null);
+        Stat[] st = new Stat[1];
+        Errno e = files.stat(path, st);
+        return e != null ? new StatResult(null, e) : new StatResult(st[0], null);
     }
 
     @Override
     public ListResult list(Task task, String path) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
-        Vfs.Lookup l = vfs.lookup(path);
-        if (l.inode() == null) {
-            return new ListResult(null, l.errno());
-        }
-        if (!(l.inode() instanceof Inode.Dir d)) {
-            return new ListResult(null, Errno.ENOTDIR);
-        }
-        return new ListResult(d.list(), null);
+        List<List<String>> names = new ArrayList<>();
+        Errno e = files.list(path, names);
+        return e != null ? new ListResult(null, e) : new ListResult(names.getFirst(), null);
     }
 
     @Override
@@ -664,14 +425,11 @@ public final class SimKernel implements Host {
     @Override
     public void close() {
         for (int pid : new ArrayList<>(fdTables.keySet())) {
-            Map<Integer, OpenFile> t = fdTables.get(pid);
+            Map<Integer, File> t = fdTables.get(pid);
             if (t != null && !t.isEmpty()) {
                 Task owner = new Task(pid, "exit", Credentials.ROOT);
                 for (int fd : new ArrayList<>(t.keySet())) {
-                    OpenFile f = t.remove(fd);
-                    if (f.bdev != null) {
-                        genhd.bdev().blkdevPut(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), owner);
-                    }
+                    files.release(t.remove(fd), owner);
                 }
             }
         }

@@ -1,0 +1,253 @@
+package blocksim.fs;
+
+import blocksim.api.Errno;
+import blocksim.api.Task;
+import blocksim.block.Bdev;
+import blocksim.block.BlockDevice;
+import blocksim.block.Fops;
+import blocksim.block.Genhd;
+import blocksim.uapi.IoctlArg;
+import blocksim.uapi.OpenFlags;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A file's operations ({@code struct file_operations}), chosen once when it is opened from the kind
+ * of its inode, so the file layer asks the file, never switches on the inode. Results are the
+ * kernel's convention: 0 or positive, or {@code -errno}. The checks every file shares (the fd,
+ * the mode, {@code rw_verify_area}, SEEK_MAX, FIFREEZE) are the caller's, before these run.
+ */
+public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq, FileOps.Mem, FileOps.BlockDev {
+
+    /** {@code ->open}: 0, or {@code -errno} (nothing is left open then). */
+    default int open(File f, Task task) {
+        return 0;
+    }
+
+    /** {@code ->release}, at the last close. */
+    default void release(File f, Task task) {
+    }
+
+    /** {@code ->read_iter} at {@code pos}. */
+    long read(File f, byte[] buf, int off, int len, long pos, Task task);
+
+    /** {@code ->write_iter} at {@code pos}. */
+    long write(File f, byte[] buf, int off, int len, long pos, Task task);
+
+    /** {@code ->llseek}: the new position, or {@code -errno}; whence is 0 to 4 here. */
+    long llseek(File f, long offset, int whence);
+
+    /** {@code ->unlocked_ioctl}: files without one answer ENOTTY ({@code vfs_ioctl}). */
+    default int ioctl(File f, long cmd, IoctlArg arg, Task task) {
+        return -Errno.ENOTTY.number();
+    }
+
+    /** The file operations of an inode. */
+    static FileOps of(Inode inode, Genhd genhd, Fops fops, FsRules rules) {
+        return switch (inode) {
+            case Inode.Dir d -> Dir.INSTANCE;
+            case Inode.Regular r -> Shmem.INSTANCE;
+            case Inode.Generated g -> Seq.INSTANCE;
+            case Inode.Device d when d.block() -> new BlockDev(genhd, fops, rules);
+            case Inode.Device d -> Mem.INSTANCE;
+        };
+    }
+
+    /** {@code generic_file_llseek_size}'s arithmetic: SEEK_SET, SEEK_CUR, SEEK_END over {@code size}. */
+    private static long seek(File f, long offset, int whence, long size) {
+        long base = switch (whence) {
+            case 0 -> 0;
+            case 1 -> f.pos;
+            case 2 -> size;
+            default -> -1;
+        };
+        if (base < 0 || base + offset < 0) {
+            return -Errno.EINVAL.number();
+        }
+        f.pos = base + offset;
+        return f.pos;
+    }
+
+    /** A directory of tmpfs, devtmpfs, procfs or sysfs: {@code generic_read_dir}, {@code dcache_dir_lseek}. */
+    record Dir() implements FileOps {
+        static final Dir INSTANCE = new Dir();
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return -Errno.EISDIR.number();
+        }
+
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return -Errno.EBADF.number();
+        }
+
+        /** {@code fs/libfs.c:dcache_dir_lseek}: SEEK_SET and SEEK_CUR only. */
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            return whence > 1 ? -Errno.EINVAL.number() : seek(f, offset, whence, 0);
+        }
+    }
+
+    /** A file of the tmpfs-like root ({@code mm/shmem.c:shmem_file_operations}). */
+    record Shmem() implements FileOps {
+        static final Shmem INSTANCE = new Shmem();
+
+        /** O_TRUNC of a writable open empties the file ({@code do_truncate} from {@code do_open}). */
+        @Override
+        public int open(File f, Task task) {
+            if ((f.flags & OpenFlags.O_TRUNC) != 0 && f.writable()) {
+                ((Inode.Regular) f.inode).truncate();
+            }
+            return 0;
+        }
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return ((Inode.Regular) f.inode).read(pos, buf, off, len);
+        }
+
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return ((Inode.Regular) f.inode).write(pos, buf, off, len);
+        }
+
+        /** {@code shmem_file_llseek}: SEEK_DATA and SEEK_HOLE over the pages that exist, else the generic rules. */
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            Inode.Regular reg = (Inode.Regular) f.inode;
+            if (whence == 3 || whence == 4) {
+                long at = reg.seekData(offset, whence == 3);
+                if (at < 0) {
+                    return -Errno.ENXIO.number();
+                }
+                f.pos = at;
+                return at;
+            }
+            return seek(f, offset, whence, reg.size());
+        }
+    }
+
+    /** A procfs or sysfs file: its content generated at open ({@code seq_file}, {@code kernfs}), read only. */
+    record Seq() implements FileOps {
+        static final Seq INSTANCE = new Seq();
+
+        @Override
+        public int open(File f, Task task) {
+            if (f.writable()) {
+                return -Errno.EACCES.number();
+            }
+            f.snapshot = ((Inode.Generated) f.inode).content().get().getBytes(StandardCharsets.UTF_8);
+            return 0;
+        }
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            if (pos >= f.snapshot.length) {
+                return 0;
+            }
+            int n = (int) Math.min(len, f.snapshot.length - pos);
+            System.arraycopy(f.snapshot, (int) pos, buf, off, n);
+            return n;
+        }
+
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return -Errno.EBADF.number();
+        }
+
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            return whence > 2 ? -Errno.EINVAL.number() : seek(f, offset, whence, f.snapshot.length);
+        }
+    }
+
+    /** /dev/null and /dev/zero ({@code drivers/char/mem.c}). */
+    record Mem() implements FileOps {
+        static final Mem INSTANCE = new Mem();
+
+        /** {@code read_zero} fills the buffer; {@code read_null} is at its end at once. */
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            if (((Inode.Device) f.inode).rdev().minor() == 5) {
+                Arrays.fill(buf, off, off + len, (byte) 0);
+                return len;
+            }
+            return 0;
+        }
+
+        /** {@code write_null}, {@code write_zero}: everything is taken. */
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return len;
+        }
+
+        /** {@code null_lseek} (zero_lseek is the same, both eras): position 0, whatever is asked. */
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            f.pos = 0;
+            return 0;
+        }
+    }
+
+    /** A block device node ({@code block/fops.c:def_blk_fops}; 2.6.32 {@code fs/block_dev.c}). */
+    record BlockDev(Genhd genhd, Fops fops, FsRules rules) implements FileOps {
+
+        /** {@code blkdev_open}: ENXIO when no device has the number, then the block layer's open. */
+        @Override
+        public int open(File f, Task task) {
+            Optional<BlockDevice> bdev = genhd.lookup(((Inode.Device) f.inode).rdev());
+            if (bdev.isEmpty()) {
+                return -Errno.ENXIO.number();
+            }
+            f.bdev = bdev.get();
+            return genhd.bdev().blkdevGet(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), task);
+        }
+
+        @Override
+        public void release(File f, Task task) {
+            genhd.bdev().blkdevPut(f.bdev, f.mode() & ~Bdev.MODE_EXCL, f.holder(), task);
+        }
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return fops.read(f.bdev, pos, buf, off, len, task);
+        }
+
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return fops.write(f.bdev, pos, buf, off, len, task);
+        }
+
+        /**
+         * {@code block/fops.c:blkdev_llseek} ({@code fixed_size_llseek}) / 2.6.32
+         * {@code fs/block_dev.c:block_llseek}: SEEK_SET, SEEK_CUR, SEEK_END over the size the
+         * era's file layer sees, and never past it.
+         */
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            if (whence > 2) {
+                return -Errno.EINVAL.number();
+            }
+            long size = size(f.bdev);
+            long saved = f.pos;
+            long r = seek(f, offset, whence, size);
+            if (r > size) {
+                f.pos = saved;
+                return -Errno.EINVAL.number();
+            }
+            return r;
+        }
+
+        @Override
+        public int ioctl(File f, long cmd, IoctlArg arg, Task task) {
+            return genhd.ioctl().blkdevIoctl(f.bdev, f.mode(), cmd, arg, task);
+        }
+
+        /** The size the file layer sees: 6.18 the live size, 2.6.32 the inode size set at open. */
+        long size(BlockDevice bdev) {
+            return rules.liveSize() ? bdev.nrSects() << 9 : bdev.inodeSize();
+        }
+    }
+}
