@@ -313,8 +313,50 @@ public final class SimKernel implements Host {
     }
 
     private SysResult doFsync(Task task, int fd) {
-        return table(task).containsKey(fd) ? SysResult.ok() : SysResult.fail(Errno.EBADF);
+        File f = table(task).get(fd);
+        return f == null ? SysResult.fail(Errno.EBADF) : SysResult.ofKernel(files.fsync(f, task));
     }
+
+    @Override
+    public SysResult fdatasync(Task task, int fd) {
+        return doFsync(task, fd).during(() -> Strace.fd("fdatasync", fd));
+    }
+
+    @Override
+    public SysResult ftruncate(Task task, int fd, long length) {
+        return doFtruncate(task, fd, length).during(() -> "ftruncate(" + fd + ", " + length + ")");
+    }
+
+    /** {@code fs/open.c:do_sys_ftruncate}: a negative length is EINVAL before the fd is looked up. */
+    private SysResult doFtruncate(Task task, int fd, long length) {
+        File f = table(task).get(fd);
+        if (length < 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF);
+        }
+        return SysResult.ofKernel(files.ftruncate(f, length));
+    }
+
+    /** A call on a path: the task and path checked, then the file layer's answer. */
+    private SysResult pathCall(Task task, String path, java.util.function.IntSupplier call) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
+        return SysResult.ofKernel(call.getAsInt());
+    }
+
+    @Override
+    public StatResult fstat(Task task, int fd) {
+        File f = table(task).get(fd);
+        return f == null ? new StatResult(null, Errno.EBADF) : new StatResult(files.fstat(f), null);
+    }
+
+    @Override
+    public SysResult rmdir(Task task, String path) {
+        return pathCall(task, path, () -> files.rmdir(task, path)).during(() -> Strace.path("rmdir", path));
+    }
+
 
     /**
      * ioctl(2): {@code fs/ioctl.c:do_vfs_ioctl} handles FIFREEZE and FITHAW first, for the
@@ -338,25 +380,15 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
-        return doMkdir(task, path, mode).during(() -> Strace.mkdir(path, mode));
+        return pathCall(task, path, () -> files.mkdir(task, path, mode)).during(() -> Strace.mkdir(path, mode));
     }
 
-    private SysResult doMkdir(Task task, String path, int mode) {
-        table(task);
-        MisuseException.requireNonNull(path, "the path");
-        return SysResult.ofKernel(files.mkdir(task, path, mode));
-    }
 
     @Override
     public SysResult unlink(Task task, String path) {
-        return doUnlink(task, path).during(() -> Strace.path("unlink", path));
+        return pathCall(task, path, () -> files.unlink(task, path)).during(() -> Strace.path("unlink", path));
     }
 
-    private SysResult doUnlink(Task task, String path) {
-        table(task);
-        MisuseException.requireNonNull(path, "the path");
-        return SysResult.ofKernel(files.unlink(task, path));
-    }
 
     @Override
     public StatResult stat(Task task, String path) {

@@ -1,6 +1,7 @@
 package blocksim.api;
 
 import blocksim.uapi.IoctlArg;
+import blocksim.uapi.OpenFlags;
 import java.util.List;
 
 /**
@@ -50,8 +51,28 @@ public interface Kernel extends AutoCloseable {
     /** lseek(2) with SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2). */
     SysResult lseek(Task task, int fd, long offset, int whence);
 
-    /** fsync(2). */
+    /** fsync(2): 0, EBADF, or EINVAL for a file whose filesystem has no fsync (/dev/null, /proc files). */
     SysResult fsync(Task task, int fd);
+
+    /** fdatasync(2): answers as fsync does. */
+    SysResult fdatasync(Task task, int fd);
+
+    /**
+     * ftruncate(2): EINVAL for a negative length (before the fd is looked up), EBADF, EINVAL
+     * unless the file is a regular file open for writing.
+     */
+    SysResult ftruncate(Task task, int fd, long length);
+
+    /** fstat(2), reduced as {@link #stat} is. */
+    StatResult fstat(Task task, int fd);
+
+    /** rmdir(2): 0, or ENOENT, ENOTDIR, ENOTEMPTY, EINVAL (a last {@code .}), EBUSY, EPERM, EACCES. */
+    SysResult rmdir(Task task, String path);
+
+    /** creat(2): open with {@code O_CREAT | O_WRONLY | O_TRUNC}. */
+    default SysResult creat(Task task, String path) {
+        return open(task, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);
+    }
 
     /** ioctl(2) with a typed argument (see {@link blocksim.uapi}). */
     SysResult ioctl(Task task, int fd, long request, IoctlArg arg);

@@ -54,13 +54,13 @@ public final class BlockFs {
 
     /** {@code /sys}, holding {@code /sys/block}. */
     public Inode.Dir sys() {
-        Inode.Dir block = new GeneratedDir(() -> {
+        GeneratedDir block = new GeneratedDir(() -> {
             Map<String, Inode> m = new TreeMap<>();
             for (Gendisk d : genhd.disks()) {
                 m.put(d.name(), diskDir(d));
             }
             return m;
-        });
+        }).ofLinks();
         return new GeneratedDir(() -> Map.of("block", block));
     }
 
@@ -131,6 +131,6 @@ public final class BlockFs {
     }
 
     private static Inode text(java.util.function.Supplier<String> s) {
-        return new Inode.Generated(s);
+        return new Inode.Generated(s, true);
     }
 }

@@ -179,14 +179,103 @@ public final class FileLayer {
         if (i == null) {
             return l.errno();
         }
-        out[0] = switch (i) {
+        out[0] = attributes(i);
+        return null;
+    }
+
+    /** fstat: the open file's inode's attributes. */
+    public Stat fstat(File f) {
+        return attributes(f.inode);
+    }
+
+    /**
+     * {@code vfs_fsync} (and fdatasync): the file's {@code ->fsync}, or EINVAL where it has none
+     * (measured on 6.18: /dev/null, /proc files and kernfs or procfs directories are EINVAL; tmpfs
+     * files and directories and sysfs files are 0).
+     */
+    public int fsync(File f, Task task) {
+        return f.ops.fsync(f, task);
+    }
+
+    /**
+     * {@code do_sys_ftruncate} after the caller's EINVAL for a negative length and EBADF: EINVAL
+     * unless the file is a regular file open for writing, then {@code do_truncate} (tmpfs:
+     * {@code shmem_setattr}, sizes up to {@code MAX_LFS_FILESIZE}).
+     */
+    public int ftruncate(File f, long length) {
+        if (!(f.inode instanceof Inode.Regular reg) || !f.writable()) {
+            return -Errno.EINVAL.number();
+        }
+        reg.setSize(length);
+        return 0;
+    }
+
+    /**
+     * {@code do_rmdir} (6.18 {@code fs/namei.c}, 2.6.32 alike): the parent's walk; then a last
+     * component of {@code ..} is ENOTEMPTY, of {@code .} EINVAL, the root EBUSY; the name is looked
+     * up (ENOENT); {@code may_delete}: EACCES without write and search permission on the parent,
+     * ENOTDIR for anything but a directory (the entries of /sys/block are symlinks); EPERM where the
+     * parent's filesystem has no {@code ->rmdir} (kernfs, procfs); EBUSY for a mount point (/dev,
+     * /proc, /sys); ENOTEMPTY ({@code simple_rmdir}). Measured on 6.18 for each case.
+     */
+    public int rmdir(Task task, String path) {
+        PathName p = PathName.of(path);
+        if (p.failed()) {
+            return -p.errno().number();
+        }
+        java.util.List<String> parts = p.components();
+        if (parts.isEmpty()) {
+            return -Errno.EBUSY.number();
+        }
+        Vfs.Lookup up = vfs.walkParts(parts.subList(0, parts.size() - 1));
+        if (up.errno() != null) {
+            return -up.errno().number();
+        }
+        if (!(up.inode() instanceof Inode.Dir parent)) {
+            return -Errno.ENOTDIR.number();
+        }
+        String name = parts.getLast();
+        if (name.equals("..")) {
+            return -Errno.ENOTEMPTY.number();
+        }
+        if (name.equals(".")) {
+            return -Errno.EINVAL.number();
+        }
+        if (parent.enforcesNameMax() && PathName.tooLong(name)) {
+            return -Errno.ENAMETOOLONG.number();
+        }
+        java.util.Optional<Inode> victim = parent.lookup(name);
+        if (victim.isEmpty()) {
+            return -Errno.ENOENT.number();
+        }
+        if (!permitted(task, parent, 3)) {
+            return -Errno.EACCES.number();
+        }
+        if (!(victim.get() instanceof Inode.Dir dir) || parent.entriesAreLinks()) {
+            return -Errno.ENOTDIR.number();
+        }
+        if (!parent.shmem()) {
+            return -Errno.EPERM.number();
+        }
+        if (vfs.isMountPoint(dir)) {
+            return -Errno.EBUSY.number();
+        }
+        if (!dir.list().isEmpty()) {
+            return -Errno.ENOTEMPTY.number();
+        }
+        ((TmpDir) parent).remove(name);
+        return 0;
+    }
+
+    private static Stat attributes(Inode i) {
+        return switch (i) {
             case Inode.Dir d -> new Stat(Stat.Type.DIRECTORY, d.perm(), 0, 0, 0, 0, 0);
             case Inode.Regular r -> new Stat(Stat.Type.REGULAR, r.perm(), 0, 0, 0, 0, r.size());
-            case Inode.Generated g -> new Stat(Stat.Type.REGULAR, g.perm(), 0, 0, 0, 0, 4096);
+            // a sysfs attribute shows a size of a page, a procfs file 0
+            case Inode.Generated g -> new Stat(Stat.Type.REGULAR, g.perm(), 0, 0, 0, 0, g.sysfs() ? 4096 : 0);
             case Inode.Device d -> new Stat(d.block() ? Stat.Type.BLOCK_DEVICE : Stat.Type.CHAR_DEVICE,
                     d.perm(), 0, d.gid(), d.rdev().major(), d.rdev().minor(), 0);
         };
-        return null;
     }
 
     /** getdents: the names of a directory, or ENOTDIR / the walk's errno. */

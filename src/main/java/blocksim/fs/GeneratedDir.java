@@ -12,6 +12,7 @@ final class GeneratedDir implements Inode.Dir {
 
     private final Supplier<Map<String, Inode>> entries;
     private final boolean nameMax;
+    private boolean links;
 
     /** A sysfs or procfs directory: a name it does not have is ENOENT, however long. */
     public GeneratedDir(Supplier<Map<String, Inode>> entries) {
@@ -31,6 +32,17 @@ final class GeneratedDir implements Inode.Dir {
      */
     public static GeneratedDir devtmpfs(Supplier<Map<String, Inode>> entries) {
         return new GeneratedDir(entries, true);
+    }
+
+    /** {@code /sys/block}: its entries are symlinks to the disks' directories in {@code /sys/devices}. */
+    public GeneratedDir ofLinks() {
+        links = true;
+        return this;
+    }
+
+    @Override
+    public boolean entriesAreLinks() {
+        return links;
     }
 
     @Override

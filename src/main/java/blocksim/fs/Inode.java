@@ -34,6 +34,20 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         default boolean enforcesNameMax() {
             return false;
         }
+
+        /**
+         * Whether this is a shmem directory (tmpfs, devtmpfs): {@code simple_dir_operations} give it
+         * {@code noop_fsync} and {@code simple_dir_inode_operations} an {@code rmdir}; kernfs and
+         * procfs directories have neither (fsync EINVAL, rmdir EPERM, measured on 6.18).
+         */
+        default boolean shmem() {
+            return enforcesNameMax();
+        }
+
+        /** Whether the entries are symlinks to elsewhere ({@code /sys/block/*} point into {@code /sys/devices}). */
+        default boolean entriesAreLinks() {
+            return false;
+        }
     }
 
     /**
@@ -101,6 +115,21 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         }
 
         /**
+         * {@code truncate_setsize} on tmpfs ({@code shmem_setattr}): a smaller size drops the pages
+         * past it and zeroes the rest of the page it ends in; a larger one leaves a hole.
+         */
+        public void setSize(long newSize) {
+            if (newSize < size) {
+                pages.tailMap((newSize + PAGE - 1) / PAGE, true).clear();
+                byte[] last = newSize % PAGE == 0 ? null : pages.get(newSize / PAGE);
+                if (last != null) {
+                    java.util.Arrays.fill(last, (int) (newSize % PAGE), PAGE, (byte) 0);
+                }
+            }
+            size = newSize;
+        }
+
+        /**
          * SEEK_DATA ({@code data}) or SEEK_HOLE from {@code start}, as {@code shmem_file_llseek}:
          * ENXIO (as -1) for a negative start or one at or past the end; the first byte of a page
          * that exists at or after {@code start} (SEEK_DATA, ENXIO when none before the end), or the
@@ -131,7 +160,13 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
     }
 
     /** A read-only file generated on open (procfs and sysfs attributes). */
-    record Generated(Supplier<String> content) implements Inode {
+    record Generated(Supplier<String> content, boolean sysfs) implements Inode {
+
+        /** A procfs file. */
+        public Generated(Supplier<String> content) {
+            this(content, false);
+        }
+
         @Override
         public int perm() {
             return 0444;

@@ -72,6 +72,21 @@ public final class Vfs {
         return walk(p.components(), p.trailingSlash());
     }
 
+    /** The walk of components already split (for the parent of a path). */
+    Lookup walkParts(List<String> parts) {
+        return walk(parts, false);
+    }
+
+    /** Whether a directory is the root of a filesystem mounted below / (/dev, /proc, /sys). */
+    boolean isMountPoint(Inode.Dir dir) {
+        for (String name : List.of("dev", "proc", "sys")) {
+            if (root.lookup(name).orElse(null) == dir) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Lookup walk(List<String> parts, boolean mustBeDir) {
         java.util.ArrayDeque<Inode> above = new java.util.ArrayDeque<>();
         Inode cur = root;

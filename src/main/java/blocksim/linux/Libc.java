@@ -102,6 +102,7 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle LSEEK = downcall("lseek64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FSYNC = downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FDATASYNC = downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FTRUNCATE = downcall("ftruncate64", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
@@ -277,6 +278,15 @@ final class Libc {
         Scratch s = scratch();
         try {
             return ret((long) LSEEK.invokeExact(s.state, fd, offset, whence), s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Ret fdatasync(int fd) {
+        Scratch s = scratch();
+        try {
+            return ret((int) FDATASYNC.invokeExact(s.state, fd), s.state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -119,15 +119,18 @@ public final class LinuxKernel implements Host {
         final Kind kind;
         final Disk disk;
         final byte[] snapshot;
+        /** For a VIRTUAL directory, which one ("root", "dev", "proc", "sys", "sysblock"). */
+        final String listing;
         long pos;
         /** Its disk stopped being the run's; the descriptor was closed. */
         boolean dead;
 
-        OpenFile(int fd, Kind kind, Disk disk, byte[] snapshot) {
+        OpenFile(int fd, Kind kind, Disk disk, byte[] snapshot, String listing) {
             this.fd = fd;
             this.kind = kind;
             this.disk = disk;
             this.snapshot = snapshot;
+            this.listing = listing;
         }
     }
 
@@ -711,7 +714,7 @@ public final class LinuxKernel implements Host {
             return result(ret);
         }
         int fd = (int) ret.value();
-        table.put(fd, new OpenFile(fd, r.kind(), r.disk(), snapshot));
+        table.put(fd, new OpenFile(fd, r.kind(), r.disk(), snapshot, r.listing()));
         return SysResult.ok(fd);
     }
 
@@ -982,21 +985,129 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult fsync(Task task, int fd) {
-        return doFsync(task, fd).during(() -> Strace.fd("fsync", fd));
+        return doSync(task, fd, false).during(() -> Strace.fd("fsync", fd));
     }
 
-    private SysResult doFsync(Task task, int fd) {
+    @Override
+    public SysResult fdatasync(Task task, int fd) {
+        return doSync(task, fd, true).during(() -> Strace.fd("fdatasync", fd));
+    }
+
+    /**
+     * fsync and fdatasync: the model's answer for what the adapter makes up or snapshots (sysfs
+     * files and shmem directories 0, procfs files and kernfs or procfs directories EINVAL, as
+     * measured), the kernel's for the run's devices, /dev/null and the lesson's files.
+     */
+    private SysResult doSync(Task task, int fd, boolean data) {
         OpenFile f = table(task).get(fd);
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        if (f.snapshot != null || f.kind == Kind.VIRTUAL) {
-            return SysResult.ok();
+        if (f.snapshot != null) {
+            return f.kind == Kind.SYSFS ? SysResult.ok() : SysResult.fail(Errno.EINVAL);
+        }
+        if (f.kind == Kind.VIRTUAL) {
+            return "root".equals(f.listing) || "dev".equals(f.listing) ? SysResult.ok() : SysResult.fail(Errno.EINVAL);
         }
         if (f.dead) {
             return SysResult.fail(Errno.EIO);
         }
-        return result(Libc.fsync(f.fd));
+        return result(data ? Libc.fdatasync(f.fd) : Libc.fsync(f.fd));
+    }
+
+    /**
+     * ftruncate(2): EINVAL for a negative length first, EBADF, then only the lesson's own files
+     * reach the kernel; everything else is not a regular file (EINVAL), as the kernel answers.
+     */
+    @Override
+    public SysResult ftruncate(Task task, int fd, long length) {
+        OpenFile f = table(task).get(fd);
+        SysResult r;
+        if (length < 0) {
+            r = SysResult.fail(Errno.EINVAL);
+        } else if (f == null) {
+            r = SysResult.fail(Errno.EBADF);
+        } else if (f.kind != Kind.ROOT || f.snapshot != null) {
+            r = SysResult.fail(Errno.EINVAL);
+        } else {
+            r = result(Identity.run(task.credentials(), () -> Libc.ftruncate(f.fd, length)));
+        }
+        return r.during(() -> "ftruncate(" + fd + ", " + length + ")");
+    }
+
+    @Override
+    public StatResult fstat(Task task, int fd) {
+        OpenFile f = table(task).get(fd);
+        if (f == null) {
+            return new StatResult(null, Errno.EBADF);
+        }
+        if (f.dead) {
+            return new StatResult(null, Errno.EIO);
+        }
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        Libc.Ret r = Libc.fstat(f.fd, st);
+        return r.failed() ? new StatResult(null, errno(r.errno())) : new StatResult(toStat(st), null);
+    }
+
+    /**
+     * rmdir(2): {@code do_rmdir}'s order (the parent's walk, a last {@code ..} ENOTEMPTY, {@code .}
+     * EINVAL, the root EBUSY, the name's lookup), then the kernel itself for the lesson's root and
+     * the model's answers for what the adapter makes up: /dev, /proc and /sys are mount points
+     * (EBUSY), kernfs directories have no rmdir (EPERM), /sys/block's entries are symlinks and
+     * devices and pseudo files are no directories (ENOTDIR). Measured on 6.18 for each.
+     */
+    @Override
+    public SysResult rmdir(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
+        return doRmdir(task, path).during(() -> Strace.path("rmdir", path));
+    }
+
+    private SysResult doRmdir(Task task, String path) {
+        PathName pn = PathName.of(path);
+        if (pn.failed()) {
+            return SysResult.fail(pn.errno());
+        }
+        List<String> raw = pn.components();
+        if (raw.isEmpty()) {
+            return SysResult.fail(Errno.EBUSY);
+        }
+        Errno pe = directoryErr(resolve(parentPath(path)));
+        if (pe != null) {
+            return SysResult.fail(pe);
+        }
+        if (raw.getLast().equals("..")) {
+            return SysResult.fail(Errno.ENOTEMPTY);
+        }
+        if (raw.getLast().equals(".")) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        Resolved r = resolve(path);
+        if (r.failed()) {
+            return SysResult.fail(r.errno());
+        }
+        switch (r.kind()) {
+            case ROOT -> {
+                return inParent(task, r, (parent, name) -> Libc.unlinkat(parent, name, Libc.AT_REMOVEDIR));
+            }
+            case VIRTUAL -> {
+                return SysResult.fail("sysblock".equals(r.listing()) ? Errno.EPERM : Errno.EBUSY);
+            }
+            case SYSFS -> {
+                byte[] st = new byte[(int) Libc.STAT_SIZE];
+                Errno e = statBeneath(r, st);
+                if (e != null) {
+                    return SysResult.fail(e);
+                }
+                boolean diskLink = r.real().equals(".") || r.real().equals("./");
+                boolean isDir = (RunDir.Stat.mode(st) & S_IFMT) == S_IFDIR;
+                return SysResult.fail(diskLink || !isDir ? Errno.ENOTDIR : Errno.EPERM);
+            }
+            default -> {
+                Errno e = exists(r);
+                return SysResult.fail(e != null ? e : Errno.ENOTDIR);
+            }
+        }
     }
 
     /**
@@ -1146,6 +1257,11 @@ public final class LinuxKernel implements Host {
         if (e != null) {
             return new StatResult(null, e);
         }
+        return new StatResult(toStat(st), null);
+    }
+
+    /** The reduced stat of a raw x86_64 {@code struct stat}. */
+    private static Stat toStat(byte[] st) {
         ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN);
         int mode = b.getInt(24);
         long rdev = b.getLong(40);
@@ -1157,7 +1273,7 @@ public final class LinuxKernel implements Host {
             case 0020000 -> Stat.Type.CHAR_DEVICE;
             default -> Stat.Type.REGULAR;
         };
-        return new StatResult(new Stat(type, mode & 07777, b.getInt(28), b.getInt(32), major, minor, b.getLong(48)), null);
+        return new Stat(type, mode & 07777, b.getInt(28), b.getInt(32), major, minor, b.getLong(48));
     }
 
     @Override

@@ -164,6 +164,35 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public SysResult fdatasync(Task task, int fd) {
+        count();
+        return log(task, "fdatasync(" + fd(task, fd) + ")", kernel.fdatasync(task, fd));
+    }
+
+    @Override
+    public SysResult ftruncate(Task task, int fd, long length) {
+        count();
+        return log(task, "ftruncate(" + fd(task, fd) + ", " + length + ")", kernel.ftruncate(task, fd, length));
+    }
+
+    @Override
+    public StatResult fstat(Task task, int fd) {
+        count();
+        StatResult r = kernel.fstat(task, fd);
+        if (trace != null) {
+            trace.accept(task.comm() + ": fstat(" + fd(task, fd) + ", ...) "
+                    + (r.isOk() ? SysResult.ok() : SysResult.fail(r.errno())));
+        }
+        return r;
+    }
+
+    @Override
+    public SysResult rmdir(Task task, String path) {
+        count();
+        return log(task, "rmdir(\"" + path + "\")", kernel.rmdir(task, path));
+    }
+
+    @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
         count();
         String d = fd(task, fd);

@@ -258,6 +258,54 @@ class BoundaryContractTests {
         }
     }
 
+    /** fsync, ftruncate, fstat and rmdir where each filesystem answers differently (measured with Python on 6.18). */
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void syncTruncateStatAndRmdirAnswerAsEachFilesystemDoes(String which) {
+        try (Fix f = new Fix(which)) {
+            int file = f.k.open(f.root, "/tmp/f", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
+            int nul = f.k.open(f.root, "/dev/null", OpenFlags.O_RDWR).intValue();
+            int proc = f.k.open(f.root, "/proc/partitions", OpenFlags.O_RDONLY).intValue();
+            int sys = f.k.open(f.root, "/sys/block/sda/size", OpenFlags.O_RDONLY).intValue();
+            int tmp = f.k.open(f.root, "/tmp", OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY).intValue();
+            assertTrue(f.k.fsync(f.root, file).isOk(), "tmpfs: noop_fsync");
+            assertTrue(f.k.fdatasync(f.root, tmp).isOk());
+            assertTrue(f.k.fsync(f.root, sys).isOk(), "kernfs files: noop_fsync");
+            assertTrue(f.k.fsync(f.root, f.sda).isOk(), "blkdev_fsync");
+            assertEquals(EINVAL, f.k.fsync(f.root, nul).errno(), "mem devices have no fsync");
+            assertEquals(EINVAL, f.k.fdatasync(f.root, proc).errno(), "nor do procfs files");
+            assertEquals(EBADF, f.k.fsync(f.root, 999).errno());
+            assertTrue(f.k.pwrite(f.root, file, new byte[10], 0, 10, 0).isOk());
+            assertTrue(f.k.ftruncate(f.root, file, 4).isOk());
+            assertEquals(4, f.k.fstat(f.root, file).stat().size());
+            assertEquals(EINVAL, f.k.ftruncate(f.root, 999, -1).errno(), "a negative length before the fd");
+            assertEquals(EBADF, f.k.ftruncate(f.root, 999, 0).errno());
+            assertEquals(EINVAL, f.k.ftruncate(f.root, f.sda, 0).errno(), "not a regular file");
+            assertEquals(EINVAL, f.k.ftruncate(f.root, sys, 0).errno());
+            assertEquals(blocksim.api.Kernel.Stat.Type.BLOCK_DEVICE, f.k.fstat(f.root, f.sda).stat().type());
+            assertEquals(0, f.k.fstat(f.root, proc).stat().size(), "a procfs file's size is 0");
+            assertEquals(4096, f.k.fstat(f.root, sys).stat().size(), "a sysfs attribute's a page");
+            assertEquals(EBADF, f.k.fstat(f.root, 999).errno());
+            assertTrue(f.k.mkdir(f.root, "/tmp/d", 0755).isOk());
+            assertTrue(f.k.mkdir(f.root, "/tmp/d/e", 0755).isOk());
+            assertEquals(blocksim.api.Errno.ENOTEMPTY, f.k.rmdir(f.root, "/tmp/d").errno());
+            assertEquals(EINVAL, f.k.rmdir(f.root, "/tmp/d/.").errno());
+            assertEquals(blocksim.api.Errno.ENOTEMPTY, f.k.rmdir(f.root, "/tmp/d/..").errno());
+            assertTrue(f.k.rmdir(f.root, "/tmp/d/e/").isOk());
+            assertEquals(ENOTDIR, f.k.rmdir(f.root, "/tmp/f").errno());
+            assertEquals(ENOENT, f.k.rmdir(f.root, "/tmp/nothere").errno());
+            for (String busy : new String[] {"/", "/dev", "/proc", "/sys"}) {
+                assertEquals(blocksim.api.Errno.EBUSY, f.k.rmdir(f.root, busy).errno(), busy);
+            }
+            assertEquals(blocksim.api.Errno.EPERM, f.k.rmdir(f.root, "/sys/block").errno(), "kernfs has no rmdir");
+            assertEquals(ENOTDIR, f.k.rmdir(f.root, "/sys/block/sda").errno(), "a symlink into /sys/devices");
+            assertEquals(ENOTDIR, f.k.rmdir(f.root, "/dev/sda").errno());
+            assertEquals(ENOTDIR, f.k.rmdir(f.root, "/proc/partitions").errno());
+            int c = f.k.creat(f.root, "/tmp/f").intValue();
+            assertEquals(0, f.k.fstat(f.root, c).stat().size(), "creat truncates");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sim", "linux"})
     void javaProgrammingErrorsThrowOneDocumentedException(String which) {

@@ -61,7 +61,7 @@ class HostileDifferentialProperties {
     /** Which descriptor a step uses. */
     enum Fd { DISK, PARTITION, NULLDEV, FILE, SYSFS, DIR, CLOSED, NEVER, NEGATIVE, HUGE }
 
-    sealed interface Step permits OpenPath, StatPath, ListPath, Pio, Seek, Ctl, Close {
+    sealed interface Step permits OpenPath, StatPath, ListPath, Pio, Seek, Ctl, Close, Sync, Trunc, Fstat, Rmdir {
     }
 
     record OpenPath(String path, int flags) implements Step {
@@ -111,6 +111,34 @@ class HostileDifferentialProperties {
         @Override
         public String toString() {
             return "close(" + fd + ")";
+        }
+    }
+
+    record Sync(Fd fd, boolean data) implements Step {
+        @Override
+        public String toString() {
+            return (data ? "fdatasync(" : "fsync(") + fd + ")";
+        }
+    }
+
+    record Trunc(Fd fd, long length) implements Step {
+        @Override
+        public String toString() {
+            return "ftruncate(" + fd + ", " + length + ")";
+        }
+    }
+
+    record Fstat(Fd fd) implements Step {
+        @Override
+        public String toString() {
+            return "fstat(" + fd + ")";
+        }
+    }
+
+    record Rmdir(String path) implements Step {
+        @Override
+        public String toString() {
+            return "rmdir(" + quote(path) + ")";
         }
     }
 
@@ -189,8 +217,14 @@ class HostileDifferentialProperties {
         Arbitrary<Step> ctl = Combinators.combine(fd, request, args(), Arbitraries.of(false, false, false, true))
                 .as((f, r, a, n) -> (Step) new Ctl(f, r, a, n));
         Arbitrary<Step> close = fd.map(f -> (Step) new Close(f));
+        Arbitrary<Step> sync = Combinators.combine(fd, Arbitraries.of(false, true)).as((f, d) -> (Step) new Sync(f, d));
+        Arbitrary<Step> trunc = Combinators.combine(fd, Arbitraries.oneOf(offsets(), Arbitraries.of(0L, 100L, 4096L, 5000L)))
+                .as((f, l) -> (Step) new Trunc(f, l));
+        Arbitrary<Step> fstat = fd.map(f -> (Step) new Fstat(f));
+        Arbitrary<Step> rmdir = paths().map(p -> (Step) new Rmdir(p));
         return Arbitraries.frequencyOf(Tuple.of(6, open), Tuple.of(3, stat), Tuple.of(2, list), Tuple.of(5, pio),
-                Tuple.of(2, seek), Tuple.of(8, ctl), Tuple.of(1, close));
+                Tuple.of(2, seek), Tuple.of(8, ctl), Tuple.of(1, close), Tuple.of(2, sync), Tuple.of(2, trunc),
+                Tuple.of(1, fstat), Tuple.of(2, rmdir));
     }
 
     @Provide
@@ -269,6 +303,9 @@ class HostileDifferentialProperties {
             }
             k.ioctl(t, fd, Ioctl.BLKROSET, new IntCell(0));
             // the files a sequence created (O_CREAT anywhere in the root): the model starts without them
+            if (k instanceof LinuxKernel live) {
+                restoreRoot(live);
+            }
             for (String dir : List.of("/", "/tmp", "/mnt", "/etc", "/var", "/var/log")) {
                 for (String name : k.list(t, dir).names()) {
                     String p = (dir.equals("/") ? "" : dir) + "/" + name;
@@ -279,6 +316,26 @@ class HostileDifferentialProperties {
             }
             k.exit(t);
             k.exit(nocap);
+        }
+
+        /** A sequence may rmdir the lesson's standard directories; the model's next one starts with them. */
+        private static void restoreRoot(LinuxKernel live) {
+            try {
+                java.nio.file.Path root = java.nio.file.Path.of(live.workDir(), "root");
+                for (String d : List.of("tmp", "mnt", "etc", "var", "var/log")) {
+                    java.nio.file.Path p = root.resolve(d);
+                    if (!java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        java.nio.file.Files.createDirectory(p);
+                        java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
+                                .fromString(d.equals("tmp") ? "rwxrwxrwx" : "rwxr-xr-x"));
+                        if (d.equals("tmp")) {
+                            java.nio.file.Files.setAttribute(p, "unix:mode", 01777);
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         private static void pause() {
@@ -329,6 +386,13 @@ class HostileDifferentialProperties {
                         yield sk.fd() == Fd.DISK || sk.fd() == Fd.PARTITION || res.isError() ? r(res) : "ok";
                     }
                     case Ctl c -> ioctl(c);
+                    case Sync y -> r(y.data() ? k.fdatasync(root, fds.get(y.fd())) : k.fsync(root, fds.get(y.fd())));
+                    case Trunc t -> r(k.ftruncate(root, fds.get(t.fd()), t.length()));
+                    case Fstat st -> {
+                        Kernel.StatResult res = k.fstat(root, fds.get(st.fd()));
+                        yield res.isOk() ? res.stat().type().toString() : res.errno().name();
+                    }
+                    case Rmdir rd -> r(k.rmdir(root, path(rd.path())));
                     case Close c -> {
                         if (c.fd() == Fd.DISK || c.fd() == Fd.PARTITION) {
                             yield "kept";
