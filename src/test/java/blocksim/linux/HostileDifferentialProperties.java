@@ -325,6 +325,7 @@ class HostileDifferentialProperties {
                 for (String d : List.of("tmp", "mnt", "etc", "var", "var/log")) {
                     java.nio.file.Path p = root.resolve(d);
                     if (!java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        java.nio.file.Files.deleteIfExists(p); // an O_CREAT of /mnt after its rmdir made it a file
                         java.nio.file.Files.createDirectory(p);
                         java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
                                 .fromString(d.equals("tmp") ? "rwxrwxrwx" : "rwxr-xr-x"));
