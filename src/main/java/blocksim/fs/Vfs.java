@@ -130,8 +130,13 @@ public final class Vfs {
             return new ParentLookup(null, p.errno());
         }
         List<String> parts = p.components();
-        if (parts.isEmpty() || parts.getLast().equals(".") || parts.getLast().equals("..")) {
+        if (parts.isEmpty()) {
             return new ParentLookup(null, Errno.EEXIST);
+        }
+        if (parts.getLast().equals(".") || parts.getLast().equals("..")) {
+            // no name to create or remove, once the walk to it succeeds (/nothere/.. is ENOENT)
+            Lookup l = walk(parts, false);
+            return new ParentLookup(null, l.errno() != null ? l.errno() : Errno.EEXIST);
         }
         Lookup l = walk(parts.subList(0, parts.size() - 1), false);
         if (l.errno() != null) {

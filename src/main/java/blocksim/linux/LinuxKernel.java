@@ -1170,12 +1170,22 @@ public final class LinuxKernel implements Host {
     private SysResult doMkdir(Task task, String path, int mode) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
+        PathName pn = PathName.of(path);
+        if (pn.failed()) {
+            return SysResult.fail(pn.errno());
+        }
         Resolved r = resolve(path);
-        if (r.failed()) {
+        if (r.failed() && r.errno() != Errno.ENOENT) {
             return SysResult.fail(r.errno());
         }
-        if (r.kind() != Kind.ROOT) {
-            return SysResult.fail(exists(r) == null ? Errno.EEXIST : Errno.EACCES);
+        if (r.failed() || r.kind() != Kind.ROOT) {
+            // the model's answer, and nothing is ever created in the machine's /dev, /proc or /sys:
+            // EEXIST for what exists, the parent's walk, then EACCES (its generated directories create nothing)
+            if (!r.failed() && exists(r) == null) {
+                return SysResult.fail(Errno.EEXIST);
+            }
+            Errno pe = directoryErr(resolve(parentPath(path)));
+            return SysResult.fail(pe != null ? pe : Errno.EACCES);
         }
         return inParent(task, r, (parent, name) -> Libc.mkdirat(parent, name, mode));
     }

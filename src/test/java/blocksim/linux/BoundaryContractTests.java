@@ -301,6 +301,10 @@ class BoundaryContractTests {
             assertEquals(ENOTDIR, f.k.rmdir(f.root, "/sys/block/sda").errno(), "a symlink into /sys/devices");
             assertEquals(ENOTDIR, f.k.rmdir(f.root, "/dev/sda").errno());
             assertEquals(ENOTDIR, f.k.rmdir(f.root, "/proc/partitions").errno());
+            assertEquals(blocksim.api.Errno.EACCES, f.k.mkdir(f.root, "/dev/x", 0755).errno(), "nothing is made in /dev");
+            assertEquals(ENOENT, f.k.mkdir(f.root, "/nothere/..", 0755).errno(), "the walk to .. comes first");
+            assertEquals(blocksim.api.Errno.EEXIST, f.k.mkdir(f.root, "/tmp/..", 0755).errno());
+            assertEquals(ENOENT, f.k.mkdir(f.root, "", 0755).errno());
             int c = f.k.creat(f.root, "/tmp/f").intValue();
             assertEquals(0, f.k.fstat(f.root, c).stat().size(), "creat truncates");
         }

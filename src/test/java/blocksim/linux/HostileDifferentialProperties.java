@@ -61,7 +61,7 @@ class HostileDifferentialProperties {
     /** Which descriptor a step uses. */
     enum Fd { DISK, PARTITION, NULLDEV, FILE, SYSFS, DIR, CLOSED, NEVER, NEGATIVE, HUGE }
 
-    sealed interface Step permits OpenPath, StatPath, ListPath, Pio, Seek, Ctl, Close, Sync, Trunc, Fstat, Rmdir {
+    sealed interface Step permits OpenPath, StatPath, ListPath, Pio, Seek, Ctl, Close, Sync, Trunc, Fstat, Rmdir, Mkdir, Unlink {
     }
 
     record OpenPath(String path, int flags) implements Step {
@@ -139,6 +139,20 @@ class HostileDifferentialProperties {
         @Override
         public String toString() {
             return "rmdir(" + quote(path) + ")";
+        }
+    }
+
+    record Mkdir(String path) implements Step {
+        @Override
+        public String toString() {
+            return "mkdir(" + quote(path) + ", 0755)";
+        }
+    }
+
+    record Unlink(String path) implements Step {
+        @Override
+        public String toString() {
+            return "unlink(" + quote(path) + ")";
         }
     }
 
@@ -222,9 +236,11 @@ class HostileDifferentialProperties {
                 .as((f, l) -> (Step) new Trunc(f, l));
         Arbitrary<Step> fstat = fd.map(f -> (Step) new Fstat(f));
         Arbitrary<Step> rmdir = paths().map(p -> (Step) new Rmdir(p));
+        Arbitrary<Step> mkdir = paths().map(p -> (Step) new Mkdir(p));
+        Arbitrary<Step> unlink = paths().map(p -> (Step) new Unlink(p));
         return Arbitraries.frequencyOf(Tuple.of(6, open), Tuple.of(3, stat), Tuple.of(2, list), Tuple.of(5, pio),
                 Tuple.of(2, seek), Tuple.of(8, ctl), Tuple.of(1, close), Tuple.of(2, sync), Tuple.of(2, trunc),
-                Tuple.of(1, fstat), Tuple.of(2, rmdir));
+                Tuple.of(1, fstat), Tuple.of(2, rmdir), Tuple.of(2, mkdir), Tuple.of(2, unlink));
     }
 
     @Provide
@@ -318,21 +334,21 @@ class HostileDifferentialProperties {
             k.exit(nocap);
         }
 
-        /** A sequence may rmdir the lesson's standard directories; the model's next one starts with them. */
+        /**
+         * The lesson's root as the model's next sequence starts: a sequence may have created files
+         * and directories anywhere in it, removed the standard ones, or made one a file.
+         */
         private static void restoreRoot(LinuxKernel live) {
-            try {
-                java.nio.file.Path root = java.nio.file.Path.of(live.workDir(), "root");
-                for (String d : List.of("tmp", "mnt", "etc", "var", "var/log")) {
-                    java.nio.file.Path p = root.resolve(d);
-                    if (!java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        java.nio.file.Files.deleteIfExists(p); // an O_CREAT of /mnt after its rmdir made it a file
-                        java.nio.file.Files.createDirectory(p);
-                        java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions
-                                .fromString(d.equals("tmp") ? "rwxrwxrwx" : "rwxr-xr-x"));
-                        if (d.equals("tmp")) {
-                            java.nio.file.Files.setAttribute(p, "unix:mode", 01777);
-                        }
+            java.nio.file.Path root = java.nio.file.Path.of(live.workDir(), "root");
+            try (var all = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(root)) {
+                        java.nio.file.Files.delete(p);
                     }
+                }
+                for (String d : List.of("tmp", "mnt", "etc", "var", "var/log")) {
+                    java.nio.file.Path p = java.nio.file.Files.createDirectory(root.resolve(d));
+                    java.nio.file.Files.setAttribute(p, "unix:mode", d.equals("tmp") ? 01777 : 0755);
                 }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -394,6 +410,8 @@ class HostileDifferentialProperties {
                         yield res.isOk() ? res.stat().type().toString() : res.errno().name();
                     }
                     case Rmdir rd -> r(k.rmdir(root, path(rd.path())));
+                    case Mkdir md -> r(k.mkdir(root, path(md.path()), 0755));
+                    case Unlink ul -> r(k.unlink(root, path(ul.path())));
                     case Close c -> {
                         if (c.fd() == Fd.DISK || c.fd() == Fd.PARTITION) {
                             yield "kept";
