@@ -148,6 +148,10 @@ public final class FileLayer {
         if (pl.errno() != null) {
             return -pl.errno().number();
         }
+        if (pl.parent().dir().lookup(pl.parent().name()).isPresent()) {
+            // a file there, whatever the trailing slash says (filename_create: -EEXIST)
+            return -Errno.EEXIST.number();
+        }
         if (!(pl.parent().dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
             return -Errno.EACCES.number();
         }

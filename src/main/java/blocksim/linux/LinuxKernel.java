@@ -1181,7 +1181,9 @@ public final class LinuxKernel implements Host {
         if (r.failed() || r.kind() != Kind.ROOT) {
             // the model's answer, and nothing is ever created in the machine's /dev, /proc or /sys:
             // EEXIST for what exists, the parent's walk, then EACCES (its generated directories create nothing)
-            if (!r.failed() && exists(r) == null) {
+            // the name exists, whatever a trailing slash would make of it (filename_create: EEXIST)
+            Resolved bare = slashAfterName(path) ? resolve(PathName.cString(path).replaceAll("/+$", "")) : r;
+            if (!bare.failed() && exists(bare) == null) {
                 return SysResult.fail(Errno.EEXIST);
             }
             Errno pe = directoryErr(resolve(parentPath(path)));
