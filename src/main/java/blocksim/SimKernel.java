@@ -155,7 +155,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult open(Task task, String path, int flags) {
-        return doOpen(task, path, flags).during(() -> Strace.open(path, flags));
+        SysResult r = doOpen(task, path, flags);
+        return r.isOk() ? r : r.during(() -> Strace.open(path, flags));
     }
 
     private SysResult doOpen(Task task, String path, int flags) {
@@ -175,7 +176,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult close(Task task, int fd) {
-        return doClose(task, fd).during(() -> Strace.fd("close", fd));
+        SysResult r = doClose(task, fd);
+        return r.isOk() ? r : r.during(() -> Strace.fd("close", fd));
     }
 
     private SysResult doClose(Task task, int fd) {
@@ -189,7 +191,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
-        return doRead(task, fd, buf, off, len).during(() -> Strace.io("read", fd, len));
+        SysResult r = doRead(task, fd, buf, off, len);
+        return r.isOk() ? r : r.during(() -> Strace.io("read", fd, len));
     }
 
     private SysResult doRead(Task task, int fd, byte[] buf, int off, int len) {
@@ -207,7 +210,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        return doPread(task, fd, buf, off, len, pos).during(() -> Strace.io("pread64", fd, len, pos));
+        SysResult r = doPread(task, fd, buf, off, len, pos);
+        return r.isOk() ? r : r.during(() -> Strace.io("pread64", fd, len, pos));
     }
 
     private SysResult doPread(Task task, int fd, byte[] buf, int off, int len, long pos) {
@@ -249,7 +253,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
-        return doWrite(task, fd, buf, off, len).during(() -> Strace.io("write", fd, len));
+        SysResult r = doWrite(task, fd, buf, off, len);
+        return r.isOk() ? r : r.during(() -> Strace.io("write", fd, len));
     }
 
     private SysResult doWrite(Task task, int fd, byte[] buf, int off, int len) {
@@ -268,7 +273,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        return doPwrite(task, fd, buf, off, len, pos).during(() -> Strace.io("pwrite64", fd, len, pos));
+        SysResult r = doPwrite(task, fd, buf, off, len, pos);
+        return r.isOk() ? r : r.during(() -> Strace.io("pwrite64", fd, len, pos));
     }
 
     private SysResult doPwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
@@ -296,7 +302,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult lseek(Task task, int fd, long offset, int whence) {
-        return doLseek(task, fd, offset, whence).during(() -> Strace.lseek(fd, offset, whence));
+        SysResult r = doLseek(task, fd, offset, whence);
+        return r.isOk() ? r : r.during(() -> Strace.lseek(fd, offset, whence));
     }
 
     private SysResult doLseek(Task task, int fd, long offset, int whence) {
@@ -309,7 +316,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult fsync(Task task, int fd) {
-        return doFsync(task, fd).during(() -> Strace.fd("fsync", fd));
+        SysResult r = doFsync(task, fd);
+        return r.isOk() ? r : r.during(() -> Strace.fd("fsync", fd));
     }
 
     private SysResult doFsync(Task task, int fd) {
@@ -319,12 +327,14 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult fdatasync(Task task, int fd) {
-        return doFsync(task, fd).during(() -> Strace.fd("fdatasync", fd));
+        SysResult r = doFsync(task, fd);
+        return r.isOk() ? r : r.during(() -> Strace.fd("fdatasync", fd));
     }
 
     @Override
     public SysResult ftruncate(Task task, int fd, long length) {
-        return doFtruncate(task, fd, length).during(() -> "ftruncate(" + fd + ", " + length + ")");
+        SysResult r = doFtruncate(task, fd, length);
+        return r.isOk() ? r : r.during(() -> "ftruncate(" + fd + ", " + length + ")");
     }
 
     /** {@code fs/open.c:do_sys_ftruncate}: a negative length is EINVAL before the fd is looked up. */
@@ -354,7 +364,8 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult rmdir(Task task, String path) {
-        return pathCall(task, path, () -> files.rmdir(task, path)).during(() -> Strace.path("rmdir", path));
+        SysResult r = pathCall(task, path, () -> files.rmdir(task, path));
+        return r.isOk() ? r : r.during(() -> Strace.path("rmdir", path));
     }
 
 
@@ -366,7 +377,8 @@ public final class SimKernel implements Host {
      */
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
-        return doIoctl(task, fd, request, arg).during(() -> Strace.ioctl(fd, request, arg));
+        SysResult r = doIoctl(task, fd, request, arg);
+        return r.isOk() ? r : r.during(() -> Strace.ioctl(fd, request, arg));
     }
 
     private SysResult doIoctl(Task task, int fd, long request, IoctlArg arg) {
@@ -380,13 +392,15 @@ public final class SimKernel implements Host {
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
-        return pathCall(task, path, () -> files.mkdir(task, path, mode)).during(() -> Strace.mkdir(path, mode));
+        SysResult r = pathCall(task, path, () -> files.mkdir(task, path, mode));
+        return r.isOk() ? r : r.during(() -> Strace.mkdir(path, mode));
     }
 
 
     @Override
     public SysResult unlink(Task task, String path) {
-        return pathCall(task, path, () -> files.unlink(task, path)).during(() -> Strace.path("unlink", path));
+        SysResult r = pathCall(task, path, () -> files.unlink(task, path));
+        return r.isOk() ? r : r.during(() -> Strace.path("unlink", path));
     }
 
 

@@ -309,9 +309,11 @@ public final class Genhd {
      * An extended minor on major 259: the lowest free number, as 6.18's
      * {@code block/genhd.c:blk_alloc_ext_minor} ({@code ida_alloc_range} up to
      * {@code NR_EXT_DEVT - 1}) and 2.6.32's {@code blk_alloc_devt} ({@code idr_get_new}) both
-     * give. When none is left both eras answer EBUSY: 6.18 turns the ida's -ENOSPC into -EBUSY
-     * ({@code if (idx == -ENOSPC) return -EBUSY;}), which {@code add_partition} returns to
-     * {@code bdev_add_partition}; 2.6.32 checks {@code idx > MAX_EXT_DEVT}.
+     * give. When none is left both eras answer EBUSY: mainline turns the ida's -ENOSPC into
+     * -EBUSY (read in 5.13's {@code blk_alloc_devt} and in the {@code blk_alloc_ext_minor} that
+     * replaced it in 5.14; not read in the 6.18 tree itself, and not measured: a million
+     * partitions is more than a test should make), which {@code add_partition} returns;
+     * 2.6.32 checks {@code idx > MAX_EXT_DEVT}.
      */
     int allocExtMinor() {
         int m = extMinors.nextClearBit(extHint);

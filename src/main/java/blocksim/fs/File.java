@@ -12,7 +12,6 @@ import blocksim.uapi.OpenFlags;
  */
 public final class File {
 
-    final String path;
     final Inode inode;
     final int flags;
     final FileOps ops;
@@ -20,8 +19,7 @@ public final class File {
     byte[] snapshot;
     long pos;
 
-    File(String path, Inode inode, int flags, FileOps ops) {
-        this.path = path;
+    File(Inode inode, int flags, FileOps ops) {
         this.inode = inode;
         this.flags = flags;
         this.ops = ops;

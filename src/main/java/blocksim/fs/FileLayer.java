@@ -87,7 +87,7 @@ public final class FileLayer {
         if (!permitted(task, inode, want)) {
             return new Opened(null, Errno.EACCES);
         }
-        File f = new File(Vfs.normalize(path), inode, flags, FileOps.of(inode, genhd, fops, rules));
+        File f = new File(inode, flags, FileOps.of(inode, genhd, fops, rules));
         int ret = f.ops.open(f, task);
         if (ret < 0) {
             return new Opened(null, Errno.of(-ret).orElseThrow());
@@ -133,10 +133,24 @@ public final class FileLayer {
      * where it has none).
      */
     public int ioctl(File f, long cmd, IoctlArg arg, Task task) {
-        if (cmd == Ioctl.FIFREEZE || cmd == Ioctl.FITHAW) {
-            return -(task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM).number();
+        Errno freeze = freezeAnswer(cmd, task);
+        if (freeze != null) {
+            return -freeze.number();
         }
         return f.ops.ioctl(f, cmd, arg, task);
+    }
+
+    /**
+     * {@code ioctl_fsfreeze}/{@code ioctl_fsthaw} on the filesystems the model has (none can
+     * freeze yet): EPERM without CAP_SYS_ADMIN, else EOPNOTSUPP; null for any other request. The
+     * native adapter answers a run's FIFREEZE with this too, so it never reaches a machine's
+     * filesystem.
+     */
+    public static Errno freezeAnswer(long cmd, Task task) {
+        if (cmd != Ioctl.FIFREEZE && cmd != Ioctl.FITHAW) {
+            return null;
+        }
+        return task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM;
     }
 
     /** {@code do_mkdirat}: EEXIST, the parent's walk, EACCES where nothing can be created or written. */

@@ -1,7 +1,6 @@
 package blocksim.fs;
 
 import blocksim.api.Errno;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,29 +31,6 @@ public final class Vfs {
 
     public Inode.Dir root() {
         return root;
-    }
-
-    /** Splits {@code /a/b/../c} into its components ({@code [a, c]}); relative paths start at /. */
-    public static List<String> components(String path) {
-        List<String> out = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.removeLast();
-                }
-                continue;
-            }
-            out.add(part);
-        }
-        return out;
-    }
-
-    /** The canonical absolute form of a path. */
-    public static String normalize(String path) {
-        return "/" + String.join("/", components(path));
     }
 
     /**

@@ -613,7 +613,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult open(Task task, String path, int flags) {
-        return doOpen(task, path, flags).during(() -> Strace.open(path, flags));
+        SysResult r = doOpen(task, path, flags);
+        return r.isOk() ? r : r.during(() -> Strace.open(path, flags));
     }
 
     private SysResult doOpen(Task task, String path, int flags) {
@@ -846,7 +847,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult close(Task task, int fd) {
-        return doClose(task, fd).during(() -> Strace.fd("close", fd));
+        SysResult r = doClose(task, fd);
+        return r.isOk() ? r : r.during(() -> Strace.fd("close", fd));
     }
 
     private SysResult doClose(Task task, int fd) {
@@ -871,7 +873,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult read(Task task, int fd, byte[] buf, int off, int len) {
-        return doRead(task, fd, buf, off, len).during(() -> Strace.io("read", fd, len));
+        SysResult r = doRead(task, fd, buf, off, len);
+        return r.isOk() ? r : r.during(() -> Strace.io("read", fd, len));
     }
 
     private SysResult doRead(Task task, int fd, byte[] buf, int off, int len) {
@@ -895,7 +898,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult write(Task task, int fd, byte[] buf, int off, int len) {
-        return doWrite(task, fd, buf, off, len).during(() -> Strace.io("write", fd, len));
+        SysResult r = doWrite(task, fd, buf, off, len);
+        return r.isOk() ? r : r.during(() -> Strace.io("write", fd, len));
     }
 
     private SysResult doWrite(Task task, int fd, byte[] buf, int off, int len) {
@@ -915,7 +919,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult pread(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        return doPread(task, fd, buf, off, len, pos).during(() -> Strace.io("pread64", fd, len, pos));
+        SysResult r = doPread(task, fd, buf, off, len, pos);
+        return r.isOk() ? r : r.during(() -> Strace.io("pread64", fd, len, pos));
     }
 
     private SysResult doPread(Task task, int fd, byte[] buf, int off, int len, long pos) {
@@ -938,7 +943,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult pwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
-        return doPwrite(task, fd, buf, off, len, pos).during(() -> Strace.io("pwrite64", fd, len, pos));
+        SysResult r = doPwrite(task, fd, buf, off, len, pos);
+        return r.isOk() ? r : r.during(() -> Strace.io("pwrite64", fd, len, pos));
     }
 
     private SysResult doPwrite(Task task, int fd, byte[] buf, int off, int len, long pos) {
@@ -961,7 +967,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult lseek(Task task, int fd, long offset, int whence) {
-        return doLseek(task, fd, offset, whence).during(() -> Strace.lseek(fd, offset, whence));
+        SysResult r = doLseek(task, fd, offset, whence);
+        return r.isOk() ? r : r.during(() -> Strace.lseek(fd, offset, whence));
     }
 
     private SysResult doLseek(Task task, int fd, long offset, int whence) {
@@ -985,12 +992,14 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult fsync(Task task, int fd) {
-        return doSync(task, fd, false).during(() -> Strace.fd("fsync", fd));
+        SysResult r = doSync(task, fd, false);
+        return r.isOk() ? r : r.during(() -> Strace.fd("fsync", fd));
     }
 
     @Override
     public SysResult fdatasync(Task task, int fd) {
-        return doSync(task, fd, true).during(() -> Strace.fd("fdatasync", fd));
+        SysResult r = doSync(task, fd, true);
+        return r.isOk() ? r : r.during(() -> Strace.fd("fdatasync", fd));
     }
 
     /**
@@ -1060,7 +1069,8 @@ public final class LinuxKernel implements Host {
     public SysResult rmdir(Task task, String path) {
         table(task);
         MisuseException.requireNonNull(path, "the path");
-        return doRmdir(task, path).during(() -> Strace.path("rmdir", path));
+        SysResult r = doRmdir(task, path);
+        return r.isOk() ? r : r.during(() -> Strace.path("rmdir", path));
     }
 
     private SysResult doRmdir(Task task, String path) {
@@ -1122,7 +1132,8 @@ public final class LinuxKernel implements Host {
      */
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
-        return doIoctl(task, fd, request, arg).during(() -> Strace.ioctl(fd, request, arg));
+        SysResult r = doIoctl(task, fd, request, arg);
+        return r.isOk() ? r : r.during(() -> Strace.ioctl(fd, request, arg));
     }
 
     private SysResult doIoctl(Task task, int fd, long request, IoctlArg arg) {
@@ -1131,8 +1142,9 @@ public final class LinuxKernel implements Host {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        if (request == Ioctl.FIFREEZE || request == Ioctl.FITHAW) {
-            return SysResult.fail(task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM);
+        Errno freeze = blocksim.fs.FileLayer.freezeAnswer(request, task);
+        if (freeze != null) {
+            return SysResult.fail(freeze);
         }
         if (f.kind != Kind.DEVICE) {
             return SysResult.fail(Errno.ENOTTY);
@@ -1164,7 +1176,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult mkdir(Task task, String path, int mode) {
-        return doMkdir(task, path, mode).during(() -> Strace.mkdir(path, mode));
+        SysResult r = doMkdir(task, path, mode);
+        return r.isOk() ? r : r.during(() -> Strace.mkdir(path, mode));
     }
 
     private SysResult doMkdir(Task task, String path, int mode) {
@@ -1194,7 +1207,8 @@ public final class LinuxKernel implements Host {
 
     @Override
     public SysResult unlink(Task task, String path) {
-        return doUnlink(task, path).during(() -> Strace.path("unlink", path));
+        SysResult r = doUnlink(task, path);
+        return r.isOk() ? r : r.during(() -> Strace.path("unlink", path));
     }
 
     private SysResult doUnlink(Task task, String path) {

@@ -22,7 +22,6 @@ final class Loops {
     private Loops() {
     }
 
-    static final long LOOP_SET_FD = 0x4C00;
     static final long LOOP_CLR_FD = 0x4C01;
     static final long LOOP_GET_STATUS64 = 0x4C05;
     static final long LOOP_CONFIGURE = 0x4C0A;
