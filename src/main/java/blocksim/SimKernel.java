@@ -16,6 +16,8 @@ import blocksim.drivers.Drivers;
 import blocksim.fs.BlockFs;
 import blocksim.fs.File;
 import blocksim.fs.FileLayer;
+import blocksim.fs.Filesystems;
+import blocksim.fs.Inode;
 import blocksim.fs.FsRules;
 import blocksim.fs.Vfs;
 import blocksim.kernel.Printk;
@@ -56,6 +58,8 @@ public final class SimKernel implements Host {
     private final Fops fops;
     private final Drivers drivers;
     private final Vfs vfs;
+    /** Superblocks and mounts. */
+    private final Filesystems fss;
     /** The VFS's file calls: every open file carries its inode's operations. */
     private final FileLayer files;
     private final Task kthreadd;
@@ -71,8 +75,13 @@ public final class SimKernel implements Host {
         this.fops = new Fops(genhd);
         this.kthreadd = new Task(1, "kthreadd", Credentials.ROOT);
         BlockFs blockFs = new BlockFs(genhd);
-        this.vfs = new Vfs(blockFs.dev(), blockFs.proc(), blockFs.sys());
-        this.files = new FileLayer(vfs, genhd, fops, rules);
+        Filesystems[] late = new Filesystems[1];
+        Inode.Dir proc = blockFs.proc(() -> late[0].procEntries());
+        this.fss = new Filesystems(genhd, fops, scheduler, printk, clock, rules, name -> spawn(name, Credentials.ROOT),
+                blockFs.dev(), proc, blockFs.sys());
+        late[0] = fss;
+        this.vfs = fss.vfs();
+        this.files = new FileLayer(fss, genhd, fops, rules);
         this.drivers = new Drivers(genhd, kthreadd);
     }
 
@@ -263,10 +272,9 @@ public final class SimKernel implements Host {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        long pos = files.appendPosition(f);
-        SysResult r = writeAt(task, f, buf, off, len, pos);
+        SysResult r = writeAt(task, f, buf, off, len, f.pos());
         if (r.isOk()) {
-            f.pos(pos + r.value());
+            f.pos(f.writeStart() + r.value());
         }
         return r;
     }
@@ -346,7 +354,7 @@ public final class SimKernel implements Host {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        return SysResult.ofKernel(files.ftruncate(f, length));
+        return SysResult.ofKernel(files.ftruncate(f, length, task));
     }
 
     /** A call on a path: the task and path checked, then the file layer's answer. */
@@ -403,6 +411,50 @@ public final class SimKernel implements Host {
         return r.isOk() ? r : r.during(() -> Strace.path("unlink", path));
     }
 
+
+    @Override
+    public SysResult mount(Task task, String source, String target, String fstype, long flags, String data) {
+        SysResult r = pathCall(task, target, () -> fss.mount(task, source, target, fstype, flags, data));
+        return r.isOk() ? r : r.during(() -> Strace.mount(source, target, fstype, flags, data));
+    }
+
+    @Override
+    public SysResult umount2(Task task, String target, int flags) {
+        SysResult r = pathCall(task, target, () -> fss.umount(task, target, flags));
+        return r.isOk() ? r : r.during(() -> Strace.umount2(target, flags));
+    }
+
+    @Override
+    public SysResult sync(Task task) {
+        table(task);
+        return SysResult.ofKernel(fss.sync(task));
+    }
+
+    @Override
+    public SysResult syncfs(Task task, int fd) {
+        File f = table(task).get(fd);
+        SysResult r = f == null ? SysResult.fail(Errno.EBADF) : SysResult.ofKernel(fss.syncfs(f, task));
+        return r.isOk() ? r : r.during(() -> Strace.fd("syncfs", fd));
+    }
+
+    @Override
+    public SysResult rename(Task task, String from, String to) {
+        MisuseException.requireNonNull(to, "the new path");
+        SysResult r = pathCall(task, from, () -> files.rename(task, from, to));
+        return r.isOk() ? r : r.during(() -> Strace.rename(from, to));
+    }
+
+    /** {@code do_sys_truncate}: a negative length is EINVAL before the path is walked. */
+    @Override
+    public SysResult truncate(Task task, String path, long length) {
+        SysResult r = pathCall(task, path, () -> length < 0 ? -Errno.EINVAL.number() : files.truncate(task, path, length));
+        return r.isOk() ? r : r.during(() -> Strace.truncate(path, length));
+    }
+
+    /** Superblocks and mounts, for tests. */
+    public Filesystems filesystems() {
+        return fss;
+    }
 
     @Override
     public StatResult stat(Task task, String path) {

@@ -53,6 +53,7 @@ public enum Errno {
     EOVERFLOW(75, "Value too large for defined data type"),
     EOPNOTSUPP(95, "Operation not supported"),
     ETIMEDOUT(110, "Connection timed out"),
+    EUCLEAN(117, "Structure needs cleaning"),
     ENOMEDIUM(123, "No medium found");
 
     private final int number;

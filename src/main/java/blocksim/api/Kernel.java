@@ -69,6 +69,29 @@ public interface Kernel extends AutoCloseable {
     /** rmdir(2): 0, or ENOENT, ENOTDIR, ENOTEMPTY, EINVAL (a last {@code .}), EBUSY, EPERM, EACCES. */
     SysResult rmdir(Task task, String path);
 
+    /**
+     * mount(2). {@code flags} are {@link blocksim.uapi.MountFlags}' MS_* bits; {@code fstype} and
+     * {@code data} may be null. 0, or ENOENT (target or source), EPERM, ENODEV (unknown type),
+     * ENOTBLK, EACCES (read-only device, nodev), EBUSY (claimed, frozen, already there, RO state),
+     * EINVAL (no filesystem), ENOTDIR, ...
+     */
+    SysResult mount(Task task, String source, String target, String fstype, long flags, String data);
+
+    /** umount2(2): 0, or EINVAL (flags, not a mount point), ENOENT, EPERM, EBUSY. */
+    SysResult umount2(Task task, String target, int flags);
+
+    /** sync(2): always 0. */
+    SysResult sync(Task task);
+
+    /** syncfs(2): 0, EBADF, or the writeback's error. */
+    SysResult syncfs(Task task, int fd);
+
+    /** rename(2). */
+    SysResult rename(Task task, String from, String to);
+
+    /** truncate(2): EINVAL for a negative length, then as ftruncate after the walk (EISDIR, EROFS, EACCES). */
+    SysResult truncate(Task task, String path, long length);
+
     /** creat(2): open with {@code O_CREAT | O_WRONLY | O_TRUNC}. */
     default SysResult creat(Task task, String path) {
         return open(task, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);

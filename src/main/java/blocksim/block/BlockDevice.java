@@ -35,6 +35,8 @@ public final class BlockDevice {
     Object bdSuper;
     /** 6.18 {@code BD_RO_WARNED}: "Trying to write to read-only block-device" was printed. */
     boolean roWarned;
+    /** {@code bd_fsfreeze_count}: 2.6.32 FIFREEZE's nesting count, 6.18 {@code bdev_freeze}'s. */
+    int bdFsfreezeCount;
     /** False once the partition was deleted ({@code bdev_unhash}); open fds keep the object. */
     boolean hashed = true;
     /** 2.6.32 {@code bd_mutex} (the whole disk's serialises partition changes). */
@@ -91,6 +93,24 @@ public final class BlockDevice {
 
     public int openers() {
         return bdOpeners;
+    }
+
+    /** {@code bd_fsfreeze_count}. */
+    public int fsfreezeCount() {
+        return bdFsfreezeCount;
+    }
+
+    public void fsfreezeCount(int count) {
+        bdFsfreezeCount = count;
+    }
+
+    /** 2.6.32 {@code bd_super}: the superblock mounted on this device (set by the mount), or null. */
+    public Object mountedSuper() {
+        return bdSuper;
+    }
+
+    public void mountedSuper(Object sb) {
+        bdSuper = sb;
     }
 
     public int partCount() {

@@ -43,11 +43,12 @@ public final class BlockFs {
     }
 
     /** {@code /proc}. */
-    public Inode.Dir proc() {
+    public Inode.Dir proc(java.util.function.Supplier<Map<String, Inode>> more) {
         return new GeneratedDir(() -> {
             Map<String, Inode> m = new LinkedHashMap<>();
             m.put("partitions", new Inode.Generated(genhd::procPartitions));
             m.put("devices", new Inode.Generated(genhd::procDevicesBlock));
+            m.putAll(more.get());
             return m;
         });
     }

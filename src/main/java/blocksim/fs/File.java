@@ -15,14 +15,22 @@ public final class File {
     final Inode inode;
     final int flags;
     final FileOps ops;
+    /** The mount it was opened through ({@code f_path.mnt}): its superblock decides freezing and read-only. */
+    Mount mount;
     BlockDevice bdev;
     byte[] snapshot;
     long pos;
+    /** Where the last write started (the end of the file for O_APPEND, found once the write could go on). */
+    long writeStart;
 
     File(Inode inode, int flags, FileOps ops) {
         this.inode = inode;
         this.flags = flags;
         this.ops = ops;
+    }
+
+    public Mount mount() {
+        return mount;
     }
 
     public Inode inode() {
@@ -35,6 +43,10 @@ public final class File {
 
     public long pos() {
         return pos;
+    }
+
+    public long writeStart() {
+        return writeStart;
     }
 
     public void pos(long pos) {

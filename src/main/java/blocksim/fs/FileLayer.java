@@ -22,15 +22,21 @@ import java.util.List;
 public final class FileLayer {
 
     private final Vfs vfs;
+    private final Filesystems fss;
     private final Genhd genhd;
     private final Fops fops;
     private final FsRules rules;
 
-    public FileLayer(Vfs vfs, Genhd genhd, Fops fops, FsRules rules) {
-        this.vfs = vfs;
+    public FileLayer(Filesystems fss, Genhd genhd, Fops fops, FsRules rules) {
+        this.vfs = fss.vfs();
+        this.fss = fss;
         this.genhd = genhd;
         this.fops = fops;
         this.rules = rules;
+    }
+
+    public Filesystems filesystems() {
+        return fss;
     }
 
     /** An opened file, or the errno of the open. */
@@ -56,24 +62,50 @@ public final class FileLayer {
     }
 
     /**
-     * {@code do_sys_open}: the walk (or O_CREAT's, {@link Vfs#create}), EISDIR for writing a
-     * directory, ENOTDIR for O_DIRECTORY on anything else, the permission check, then the file's
-     * own {@code ->open}.
+     * {@code do_sys_open}: the walk (or O_CREAT's, {@link Vfs#createWalk}: a new file is made
+     * after {@code mnt_want_write}, which waits while the filesystem is frozen in 6.18 and is EROFS
+     * on a read-only mount; an existing one is opened without it, {@code lookup_fast_for_open}),
+     * EISDIR for writing a directory, ENOTDIR for O_DIRECTORY on anything else, the permission
+     * check, EROFS for writing a regular file of a read-only mount, O_TRUNC's {@code do_truncate}
+     * (which waits for a thaw), then the file's own {@code ->open}.
      */
     public Opened open(Task task, String path, int flags) {
         Inode inode;
+        Mount mount;
         if ((flags & OpenFlags.O_CREAT) != 0) {
-            Vfs.Create c = vfs.create(path, (flags & OpenFlags.O_EXCL) != 0);
+            Vfs.CreateWalk c = vfs.createWalk(path, (flags & OpenFlags.O_EXCL) != 0);
             if (c.errno() != null) {
                 return new Opened(null, c.errno());
             }
-            inode = c.inode();
+            if (c.existing() != null) {
+                inode = c.existing().inode();
+                mount = c.existing().mount();
+            } else {
+                Vfs.Parent p = c.parent();
+                int w = fss.wantWrite(p.mount(), task);
+                if (w < 0) {
+                    return new Opened(null, Errno.of(-w).orElseThrow());
+                }
+                try {
+                    if (!(p.dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
+                        return new Opened(null, Errno.EACCES);
+                    }
+                    Inode.Regular file = new Inode.Regular(0644);
+                    adopt(dir, file);
+                    dir.put(p.name(), file);
+                    inode = file;
+                    mount = p.mount();
+                } finally {
+                    fss.dropWrite(p.mount(), task);
+                }
+            }
         } else {
             Vfs.Lookup l = vfs.lookup(path);
             if (l.inode() == null) {
                 return new Opened(null, l.errno());
             }
             inode = l.inode();
+            mount = l.mount();
         }
         boolean write = OpenFlags.writable(flags);
         int want = (OpenFlags.readable(flags) ? 4 : 0) | (write ? 2 : 0);
@@ -87,17 +119,38 @@ public final class FileLayer {
         if (!permitted(task, inode, want)) {
             return new Opened(null, Errno.EACCES);
         }
-        File f = new File(inode, flags, FileOps.of(inode, genhd, fops, rules));
+        if (write && inode instanceof Inode.Regular && mount.readOnly()) {
+            return new Opened(null, Errno.EROFS);
+        }
+        if ((flags & OpenFlags.O_TRUNC) != 0 && write && inode instanceof Inode.Regular reg) {
+            int w = fss.wantWrite(mount, task);
+            if (w < 0) {
+                return new Opened(null, Errno.of(-w).orElseThrow());
+            }
+            reg.truncate();
+            fss.dropWrite(mount, task);
+        }
+        File f = new File(inode, flags, FileOps.of(inode, mount.sb, fss, genhd, fops, rules));
+        f.mount = mount;
         int ret = f.ops.open(f, task);
         if (ret < 0) {
             return new Opened(null, Errno.of(-ret).orElseThrow());
         }
+        mount.users++;
         return new Opened(f, null);
+    }
+
+    /** A new inode in a directory of a disk filesystem is that filesystem's ({@code ext4_new_inode}). */
+    private static void adopt(TmpDir parent, Inode child) {
+        if (parent.backing instanceof ExtFs ext) {
+            ext.adopt(child);
+        }
     }
 
     /** The last close of a file ({@code __fput}): its {@code ->release}. */
     public void release(File f, Task task) {
         f.ops.release(f, task);
+        fss.mountReleased(f.mount, task);
     }
 
     /** {@code vfs_read} after the mode and {@code rw_verify_area} checks. */
@@ -107,12 +160,22 @@ public final class FileLayer {
 
     /** {@code vfs_write} after the mode and {@code rw_verify_area} checks. */
     public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
-        return f.ops.write(f, buf, off, len, pos, task);
+        if (!(f.inode instanceof Inode.Regular)) {
+            f.writeStart = pos;
+            return f.ops.write(f, buf, off, len, pos, task);
+        }
+        fss.startWrite(f.mount.sb, task);
+        try {
+            f.writeStart = appendPosition(f, pos);
+            return f.ops.write(f, buf, off, len, f.writeStart, task);
+        } finally {
+            fss.endWrite(f.mount.sb, task);
+        }
     }
 
-    /** Where an O_APPEND write starts: the end of a regular file, else the position. */
-    public long appendPosition(File f) {
-        return (f.flags & OpenFlags.O_APPEND) != 0 && f.inode instanceof Inode.Regular reg ? reg.size() : f.pos;
+    /** Where an O_APPEND write starts: the end of a regular file (looked at once the write may go on), else {@code pos}. */
+    public static long appendPosition(File f, long pos) {
+        return (f.flags & OpenFlags.O_APPEND) != 0 && f.inode instanceof Inode.Regular reg ? reg.size() : pos;
     }
 
     /**
@@ -128,66 +191,211 @@ public final class FileLayer {
 
     /**
      * {@code fs/ioctl.c:do_vfs_ioctl}: FIFREEZE and FITHAW first, for the filesystem holding the
-     * file (none of the model's filesystems can freeze yet: EPERM without CAP_SYS_ADMIN, else
-     * EOPNOTSUPP, {@code ioctl_fsfreeze}), then the file's own ioctl ({@code vfs_ioctl}; ENOTTY
-     * where it has none).
+     * file ({@link Filesystems#freezeIoctl}: on a device node that is devtmpfs, which cannot
+     * freeze), then the file's own ioctl ({@code vfs_ioctl}; ENOTTY where it has none).
      */
     public int ioctl(File f, long cmd, IoctlArg arg, Task task) {
-        Errno freeze = freezeAnswer(cmd, task);
-        if (freeze != null) {
-            return -freeze.number();
+        if (cmd == Ioctl.FIFREEZE) {
+            return fss.freezeIoctl(f, task);
+        }
+        if (cmd == Ioctl.FITHAW) {
+            return fss.thawIoctl(f, task);
         }
         return f.ops.ioctl(f, cmd, arg, task);
     }
 
     /**
-     * {@code ioctl_fsfreeze}/{@code ioctl_fsthaw} on the filesystems the model has (none can
-     * freeze yet): EPERM without CAP_SYS_ADMIN, else EOPNOTSUPP; null for any other request. The
-     * native adapter answers a run's FIFREEZE with this too, so it never reaches a machine's
-     * filesystem.
+     * FIFREEZE and FITHAW on a filesystem that cannot freeze (tmpfs, devtmpfs, procfs, sysfs):
+     * EPERM without CAP_SYS_ADMIN; FIFREEZE EOPNOTSUPP; FITHAW EINVAL (6.18: nothing is frozen;
+     * 2.6.32: no block device); null for any other request. The native adapter answers a run's
+     * freeze of such a filesystem with this, so it never reaches a machine's filesystem.
      */
     public static Errno freezeAnswer(long cmd, Task task) {
         if (cmd != Ioctl.FIFREEZE && cmd != Ioctl.FITHAW) {
             return null;
         }
-        return task.capSysAdmin() ? Errno.EOPNOTSUPP : Errno.EPERM;
+        if (!task.capSysAdmin()) {
+            return Errno.EPERM;
+        }
+        return cmd == Ioctl.FIFREEZE ? Errno.EOPNOTSUPP : Errno.EINVAL;
     }
 
-    /** {@code do_mkdirat}: EEXIST, the parent's walk, EACCES where nothing can be created or written. */
+    /**
+     * {@code do_mkdirat}: the parent's walk ({@code filename_create}), {@code mnt_want_write}
+     * (waits while frozen), EEXIST for a name that exists, whatever a trailing slash says, then
+     * EROFS, then EACCES where nothing can be created or written.
+     */
     public int mkdir(Task task, String path, int mode) {
-        if (vfs.lookup(path).inode() != null) {
-            return -Errno.EEXIST.number();
-        }
         Vfs.ParentLookup pl = vfs.parent(path);
         if (pl.errno() != null) {
-            return -pl.errno().number();
+            return vfs.lookup(path).inode() != null ? -Errno.EEXIST.number() : -pl.errno().number();
         }
-        if (pl.parent().dir().lookup(pl.parent().name()).isPresent()) {
-            // a file there, whatever the trailing slash says (filename_create: -EEXIST)
-            return -Errno.EEXIST.number();
+        Vfs.Parent p = pl.parent();
+        int w = fss.wantWrite(p.mount(), task);
+        try {
+            if (p.dir().lookup(p.name()).isPresent()) {
+                return -Errno.EEXIST.number();
+            }
+            if (w < 0) {
+                return w;
+            }
+            if (!(p.dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
+                return -Errno.EACCES.number();
+            }
+            TmpDir made = new TmpDir(mode & 07777);
+            adopt(dir, made);
+            dir.put(p.name(), made);
+            return 0;
+        } finally {
+            if (w == 0) {
+                fss.dropWrite(p.mount(), task);
+            }
         }
-        if (!(pl.parent().dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
-            return -Errno.EACCES.number();
-        }
-        dir.put(pl.parent().name(), new TmpDir(mode & 07777));
-        return 0;
     }
 
-    /** {@code do_unlinkat}: the walk, EISDIR for a directory, EACCES where nothing can be removed. */
+    /**
+     * {@code do_unlinkat}: the parent's walk, {@code mnt_want_write} (waits while frozen; EROFS),
+     * the name (ENOENT), EISDIR for a directory, EACCES where nothing can be removed, EBUSY for a
+     * mount point.
+     */
     public int unlink(Task task, String path) {
+        Vfs.ParentLookup pl = vfs.parent(path);
+        if (pl.errno() != null) {
+            Vfs.Lookup l = vfs.lookup(path);
+            return l.inode() instanceof Inode.Dir ? -Errno.EISDIR.number() : -pl.errno().number();
+        }
+        Vfs.Parent p = pl.parent();
         Vfs.Lookup l = vfs.lookup(path);
-        if (l.inode() == null) {
+        if (l.errno() == Errno.ENOTDIR) {
+            return -Errno.ENOTDIR.number();
+        }
+        int w = fss.wantWrite(p.mount(), task);
+        if (w < 0) {
+            return w;
+        }
+        try {
+            java.util.Optional<Inode> victim = p.dir().lookup(p.name());
+            if (victim.isEmpty()) {
+                return -Errno.ENOENT.number();
+            }
+            if (victim.get() instanceof Inode.Dir) {
+                return -Errno.EISDIR.number();
+            }
+            if (!(p.dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
+                return -Errno.EACCES.number();
+            }
+            dir.remove(p.name());
+            return 0;
+        } finally {
+            fss.dropWrite(p.mount(), task);
+        }
+    }
+
+    /**
+     * {@code do_renameat2} (both eras alike): both parents' walks, EXDEV across mounts,
+     * {@code mnt_want_write} (waits while frozen; EROFS), the old name (ENOENT), EINVAL for a
+     * directory moved below itself, ENOTDIR/EISDIR for a directory and a non-directory swapped,
+     * ENOTEMPTY over a directory with entries, EBUSY for a mount point, EACCES where nothing can
+     * be written. A rename onto itself succeeds and changes nothing.
+     */
+    public int rename(Task task, String from, String to) {
+        Vfs.ParentLookup a = vfs.parent(from);
+        if (a.errno() != null) {
+            return -(a.errno() == Errno.EEXIST ? Errno.EBUSY : a.errno()).number();
+        }
+        Vfs.ParentLookup b = vfs.parent(to);
+        if (b.errno() != null) {
+            return -(b.errno() == Errno.EEXIST ? Errno.EBUSY : b.errno()).number();
+        }
+        Vfs.Parent pa = a.parent();
+        Vfs.Parent pb = b.parent();
+        if (pa.mount() != pb.mount()) {
+            return -Errno.EXDEV.number();
+        }
+        int w = fss.wantWrite(pa.mount(), task);
+        if (w < 0) {
+            return w;
+        }
+        try {
+            java.util.Optional<Inode> src = pa.dir().lookup(pa.name());
+            if (src.isEmpty()) {
+                return -Errno.ENOENT.number();
+            }
+            java.util.Optional<Inode> dst = pb.dir().lookup(pb.name());
+            if (dst.isPresent() && dst.get() == src.get()) {
+                return 0;
+            }
+            if (src.get() instanceof Inode.Dir sd && (sd == pb.dir() || contains(sd, pb.dir()))) {
+                return -Errno.EINVAL.number();
+            }
+            if (dst.isPresent()) {
+                boolean srcDir = src.get() instanceof Inode.Dir;
+                boolean dstDir = dst.get() instanceof Inode.Dir;
+                if (srcDir && !dstDir) {
+                    return -Errno.ENOTDIR.number();
+                }
+                if (!srcDir && dstDir) {
+                    return -Errno.EISDIR.number();
+                }
+            }
+            if (!(pa.dir() instanceof TmpDir da) || !(pb.dir() instanceof TmpDir db) || !permitted(task, da, 3)
+                    || !permitted(task, db, 3)) {
+                return -Errno.EACCES.number();
+            }
+            if (dst.isPresent() && dst.get() instanceof Inode.Dir dd && !dd.list().isEmpty()) {
+                return -Errno.ENOTEMPTY.number();
+            }
+            if ((src.get() instanceof Inode.Dir sdir && vfs.isMountPoint(sdir))
+                    || (dst.isPresent() && dst.get() instanceof Inode.Dir ddir && vfs.isMountPoint(ddir))) {
+                return -Errno.EBUSY.number();
+            }
+            da.remove(pa.name());
+            db.put(pb.name(), src.get());
+            return 0;
+        } finally {
+            fss.dropWrite(pa.mount(), task);
+        }
+    }
+
+    private static boolean contains(Inode.Dir dir, Inode.Dir inner) {
+        for (String name : dir.list()) {
+            Inode i = dir.lookup(name).orElse(null);
+            if (i == inner || (i instanceof Inode.Dir d && contains(d, inner))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * truncate(2), {@code vfs_truncate}: the walk, EISDIR for a directory, EINVAL for anything
+     * but a regular file, {@code mnt_want_write} (waits while frozen; EROFS), EACCES without write
+     * permission, then the new size. The caller has answered a negative length with EINVAL.
+     */
+    public int truncate(Task task, String path, long length) {
+        Vfs.Lookup l = vfs.lookup(path);
+        if (l.errno() != null) {
             return -l.errno().number();
         }
         if (l.inode() instanceof Inode.Dir) {
             return -Errno.EISDIR.number();
         }
-        Vfs.ParentLookup pl = vfs.parent(path);
-        if (!(pl.parent().dir() instanceof TmpDir dir) || !permitted(task, dir, 2)) {
-            return -Errno.EACCES.number();
+        if (!(l.inode() instanceof Inode.Regular reg)) {
+            return -Errno.EINVAL.number();
         }
-        dir.remove(pl.parent().name());
-        return 0;
+        int w = fss.wantWrite(l.mount(), task);
+        if (w < 0) {
+            return w;
+        }
+        try {
+            if (!permitted(task, reg, 2)) {
+                return -Errno.EACCES.number();
+            }
+            reg.setSize(length);
+            return 0;
+        } finally {
+            fss.dropWrite(l.mount(), task);
+        }
     }
 
     /** {@code vfs_getattr}, reduced to what the tools need: the errno of the walk, or the attributes. */
@@ -220,12 +428,17 @@ public final class FileLayer {
      * unless the file is a regular file open for writing, then {@code do_truncate} (tmpfs:
      * {@code shmem_setattr}, sizes up to {@code MAX_LFS_FILESIZE}).
      */
-    public int ftruncate(File f, long length) {
+    public int ftruncate(File f, long length, Task task) {
         if (!(f.inode instanceof Inode.Regular reg) || !f.writable()) {
             return -Errno.EINVAL.number();
         }
-        reg.setSize(length);
-        return 0;
+        fss.startWrite(f.mount.sb, task);
+        try {
+            reg.setSize(length);
+            return 0;
+        } finally {
+            fss.endWrite(f.mount.sb, task);
+        }
     }
 
     /**
@@ -262,6 +475,18 @@ public final class FileLayer {
         if (parent.enforcesNameMax() && PathName.tooLong(name)) {
             return -Errno.ENAMETOOLONG.number();
         }
+        int w = fss.wantWrite(up.mount(), task);
+        if (w < 0) {
+            return w;
+        }
+        try {
+            return rmdirLocked(task, parent, name);
+        } finally {
+            fss.dropWrite(up.mount(), task);
+        }
+    }
+
+    private int rmdirLocked(Task task, Inode.Dir parent, String name) {
         java.util.Optional<Inode> victim = parent.lookup(name);
         if (victim.isEmpty()) {
             return -Errno.ENOENT.number();

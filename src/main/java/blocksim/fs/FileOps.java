@@ -18,7 +18,7 @@ import java.util.Optional;
  * kernel's convention: 0 or positive, or {@code -errno}. The checks every file shares (the fd,
  * the mode, {@code rw_verify_area}, SEEK_MAX, FIFREEZE) are the caller's, before these run.
  */
-public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq, FileOps.Mem, FileOps.BlockDev {
+public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext, FileOps.Seq, FileOps.Mem, FileOps.BlockDev {
 
     /** {@code ->open}: 0, or {@code -errno} (nothing is left open then). */
     default int open(File f, Task task) {
@@ -49,9 +49,10 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq,
     }
 
     /** The file operations of an inode. */
-    static FileOps of(Inode inode, Genhd genhd, Fops fops, FsRules rules) {
+    static FileOps of(Inode inode, SuperBlock sb, Filesystems fss, Genhd genhd, Fops fops, FsRules rules) {
         return switch (inode) {
             case Inode.Dir d -> Dir.INSTANCE;
+            case Inode.Regular r when sb.ext != null -> new Ext(fss);
             case Inode.Regular r -> Shmem.INSTANCE;
             case Inode.Generated g -> Seq.INSTANCE;
             case Inode.Device d when d.block() -> new BlockDev(genhd, fops, rules);
@@ -105,15 +106,6 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq,
     record Shmem() implements FileOps {
         static final Shmem INSTANCE = new Shmem();
 
-        /** O_TRUNC of a writable open empties the file ({@code do_truncate} from {@code do_open}). */
-        @Override
-        public int open(File f, Task task) {
-            if ((f.flags & OpenFlags.O_TRUNC) != 0 && f.writable()) {
-                ((Inode.Regular) f.inode).truncate();
-            }
-            return 0;
-        }
-
         @Override
         public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
             return ((Inode.Regular) f.inode).read(pos, buf, off, len);
@@ -146,16 +138,49 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq,
         }
     }
 
+    /**
+     * A file of the model's ext2/3/4 ({@code fs/ext4/file.c:ext4_file_operations}): its pages are
+     * the page cache, read and written as tmpfs's are; fsync writes them back and commits
+     * ({@code ext4_sync_file}).
+     */
+    record Ext(Filesystems fss) implements FileOps {
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return Shmem.INSTANCE.read(f, buf, off, len, pos, task);
+        }
+
+        /** ENOSPC when the data blocks could not hold the new pages ({@code ext4_da_reserve_space}). */
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            if (!f.mount.sb.ext.hasRoom((Inode.Regular) f.inode, pos, len)) {
+                return -Errno.ENOSPC.number();
+            }
+            return Shmem.INSTANCE.write(f, buf, off, len, pos, task);
+        }
+
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            return Shmem.INSTANCE.llseek(f, offset, whence);
+        }
+
+        @Override
+        public int fsync(File f, Task task) {
+            return fss.fsync(f, task);
+        }
+    }
+
     /** A procfs or sysfs file: its content generated at open ({@code seq_file}, {@code kernfs}), read only. */
     record Seq() implements FileOps {
         static final Seq INSTANCE = new Seq();
 
         @Override
         public int open(File f, Task task) {
-            if (f.writable()) {
+            Inode.Generated g = (Inode.Generated) f.inode;
+            if (f.writable() && g.writer() == null) {
                 return -Errno.EACCES.number();
             }
-            f.snapshot = ((Inode.Generated) f.inode).content().get().getBytes(StandardCharsets.UTF_8);
+            f.snapshot = g.content().get().getBytes(StandardCharsets.UTF_8);
             return 0;
         }
 
@@ -171,7 +196,8 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Seq,
 
         @Override
         public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
-            return -Errno.EBADF.number();
+            Inode.Writer w = ((Inode.Generated) f.inode).writer();
+            return w == null ? -Errno.EBADF.number() : w.write(task, Arrays.copyOfRange(buf, off, off + len));
         }
 
         @Override

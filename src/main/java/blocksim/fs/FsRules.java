@@ -15,11 +15,25 @@ import blocksim.api.Profile;
  *                      since 3.1, {@code SEEK_END} (2) in 2.6.32
  * @param liveSize      the size lseek's SEEK_END and the end checks see on a block device: 6.18
  *                      {@code bdev_nr_bytes}, 2.6.32 the inode size set at open
+ * @param freezeHolders618 6.18 {@code fs/super.c}: FIFREEZE is {@code freeze_super(USERSPACE)}
+ *                      (a second one EBUSY, FITHAW of an unfrozen filesystem EINVAL), writers and
+ *                      {@code mnt_want_write} wait on {@code sb_writers}, a mount reuses a live
+ *                      superblock ({@code sget_dev}) and claims the device with it as holder, and
+ *                      ext4 logs "mounted filesystem UUID r/w ...". 2.6.32: FIFREEZE is
+ *                      {@code fs/block_dev.c:freeze_bdev} (nests by {@code bd_fsfreeze_count},
+ *                      thaw of nothing returns 0), writes wait on {@code s_wait_unfrozen}, ext3/4
+ *                      transactions at {@code SB_FREEZE_TRANS}, and the claim's holder is the
+ *                      filesystem type
+ * @param ext2Freezes   ext2's {@code ->freeze_fs}: 6.18 {@code fs/ext2/super.c:ext2_freeze}; 2.6.32
+ *                      has none (FIFREEZE EOPNOTSUPP)
+ * @param sysrqPrefix   how a sysrq action announces itself: 6.18 {@code drivers/tty/sysrq.c}
+ *                      {@code pr_fmt} "sysrq:", 2.6.32 {@code drivers/char/sysrq.c} "SysRq :" (a space follows)
  */
-public record FsRules(boolean sysfsAttrs618, int seekMax, boolean liveSize) {
+public record FsRules(boolean sysfsAttrs618, int seekMax, boolean liveSize, boolean freezeHolders618,
+                      boolean ext2Freezes, String sysrqPrefix) {
 
-    public static final FsRules LINUX_2_6_32 = new FsRules(false, 2, false);
-    public static final FsRules LINUX_6_18 = new FsRules(true, 4, true);
+    public static final FsRules LINUX_2_6_32 = new FsRules(false, 2, false, false, false, "SysRq :");
+    public static final FsRules LINUX_6_18 = new FsRules(true, 4, true, true, true, "sysrq:");
 
     /** The rules of an era. */
     public static FsRules of(Profile profile) {

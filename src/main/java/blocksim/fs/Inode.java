@@ -61,6 +61,8 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         private final java.util.TreeMap<Long, byte[]> pages = new java.util.TreeMap<>();
         private long size;
         private final int perm;
+        /** The disk filesystem that writes this file back, or null (tmpfs). */
+        Backing backing;
 
         public Regular(int perm) {
             this.perm = perm;
@@ -103,15 +105,47 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
                 int in = (int) (at % PAGE);
                 int chunk = Math.min(len - done, PAGE - in);
                 System.arraycopy(buf, off + done, pages.computeIfAbsent(at / PAGE, k -> new byte[PAGE]), in, chunk);
+                if (backing != null) {
+                    backing.pageDirtied(this, at / PAGE);
+                }
                 done += chunk;
             }
-            size = Math.max(size, pos + len);
+            if (pos + len > size) {
+                size = pos + len;
+                if (backing != null) {
+                    backing.inodeChanged(this);
+                }
+            }
             return len;
         }
 
         public void truncate() {
-            pages.clear();
-            size = 0;
+            setSize(0);
+        }
+
+        /** Puts a page read from the disk into the cache, clean. */
+        void loadPage(long index, byte[] page) {
+            pages.put(index, page);
+        }
+
+        /** The page at {@code index} as cached, or null for a hole. */
+        byte[] page(long index) {
+            return pages.get(index);
+        }
+
+        /** The indexes of the pages that exist. */
+        java.util.NavigableSet<Long> pageIndexes() {
+            return pages.navigableKeySet();
+        }
+
+        /** How many pages exist. */
+        int pageCount() {
+            return pages.size();
+        }
+
+        /** Sets the size as a mount reads it, without telling the filesystem. */
+        void loadSize(long newSize) {
+            size = newSize;
         }
 
         /**
@@ -124,9 +158,15 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
                 byte[] last = newSize % PAGE == 0 ? null : pages.get(newSize / PAGE);
                 if (last != null) {
                     java.util.Arrays.fill(last, (int) (newSize % PAGE), PAGE, (byte) 0);
+                    if (backing != null) {
+                        backing.pageDirtied(this, newSize / PAGE);
+                    }
                 }
             }
             size = newSize;
+            if (backing != null) {
+                backing.inodeChanged(this);
+            }
         }
 
         /**
@@ -159,17 +199,25 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
     record Device(boolean block, DevT rdev, int perm, int gid) implements Inode {
     }
 
-    /** A read-only file generated on open (procfs and sysfs attributes). */
-    record Generated(Supplier<String> content, boolean sysfs) implements Inode {
+    /**
+     * A file generated on open (procfs and sysfs attributes), read-only unless it has a
+     * {@code writer}, which takes what a write(2) gives it and returns the count or -errno (as
+     * {@code /proc/sysrq-trigger}'s {@code write_sysrq_trigger}).
+     */
+    record Generated(Supplier<String> content, boolean sysfs, Writer writer, int perm) implements Inode {
 
         /** A procfs file. */
         public Generated(Supplier<String> content) {
             this(content, false);
         }
 
-        @Override
-        public int perm() {
-            return 0444;
+        public Generated(Supplier<String> content, boolean sysfs) {
+            this(content, sysfs, null, 0444);
         }
+    }
+
+    /** What a writable generated file does with a write. */
+    interface Writer {
+        long write(blocksim.api.Task task, byte[] data);
     }
 }

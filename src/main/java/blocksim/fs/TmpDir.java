@@ -10,6 +10,8 @@ public final class TmpDir implements Inode.Dir {
 
     private final TreeMap<String, Inode> entries = new TreeMap<>();
     private final int perm;
+    /** The disk filesystem that writes this directory back, or null (tmpfs). */
+    Backing backing;
 
     public TmpDir(int perm) {
         this.perm = perm;
@@ -37,10 +39,19 @@ public final class TmpDir implements Inode.Dir {
 
     public void put(String name, Inode inode) {
         entries.put(name, inode);
+        changed();
     }
 
     public Inode remove(String name) {
-        return entries.remove(name);
+        Inode gone = entries.remove(name);
+        changed();
+        return gone;
+    }
+
+    private void changed() {
+        if (backing != null) {
+            backing.inodeChanged(this);
+        }
     }
 
     public boolean isEmpty() {

@@ -1,36 +1,103 @@
 package blocksim.fs;
 
 import blocksim.api.Errno;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Path lookup over the simulated filesystem tree: a tmpfs-like root holding {@code /mnt},
- * {@code /tmp}, {@code /etc}, {@code /var/log}, with {@code /dev}, {@code /proc} and {@code /sys}
- * generated from the kernel.
+ * Path lookup over the mount tree: the root mount (a tmpfs holding {@code /mnt}, {@code /tmp},
+ * {@code /etc}, {@code /var/log}) with devtmpfs on {@code /dev}, procfs on {@code /proc}, sysfs on
+ * {@code /sys}, and whatever {@code mount(2)} attaches. A walk that steps onto a directory with a
+ * mount on it continues in the topmost mount's root ({@code fs/namei.c:handle_mounts},
+ * {@code follow_mount}); {@code ..} goes back the way the walk came, so it leaves a mount's root
+ * for its mount point's parent ({@code follow_dotdot}).
  */
 public final class Vfs {
 
-    /** A path split into its parent directory and last component. */
-    public record Parent(Inode.Dir dir, String name) {
+    /** A path split into its parent directory (and the mount it is on) and last component. */
+    public record Parent(Inode.Dir dir, String name, Mount mount) {
     }
 
-    private final TmpDir root = new TmpDir(0755);
+    private final Mount rootMount;
+    /** Every mount, in the order they were made: the namespace's {@code mnt_list}. */
+    private final List<Mount> mounts = new ArrayList<>();
+    /** {@code mnt_id_ida}: the lowest free id is given out. */
+    private final BitSet ids = new BitSet();
 
-    public Vfs(Inode.Dir dev, Inode.Dir proc, Inode.Dir sys) {
-        root.put("dev", dev);
-        root.put("proc", proc);
-        root.put("sys", sys);
-        for (String d : List.of("mnt", "tmp", "etc")) {
-            root.put(d, new TmpDir(d.equals("tmp") ? 01777 : 0755));
+    /** A tree whose root mount is {@code rootSb}'s root, a tmpfs-like directory. */
+    public Vfs(SuperBlock rootSb) {
+        TmpDir root = (TmpDir) rootSb.root;
+        for (String d : List.of("dev", "proc", "sys", "mnt", "etc")) {
+            root.put(d, new TmpDir(0755));
         }
+        root.put("tmp", new TmpDir(01777));
         TmpDir var = new TmpDir(0755);
         var.put("log", new TmpDir(0755));
         root.put("var", var);
+        rootSb.active++;
+        this.rootMount = new Mount(allocId(), null, null, root, rootSb, "rootfs", "/", "/", Mount.RELATIME);
+        mounts.add(rootMount);
+    }
+
+    private int allocId() {
+        int id = ids.nextClearBit(1);
+        ids.set(id);
+        return id;
     }
 
     public Inode.Dir root() {
-        return root;
+        return rootMount.root;
+    }
+
+    public Mount rootMount() {
+        return rootMount;
+    }
+
+    /** The mounts, parents before children (the order {@code /proc/mounts} lists them). */
+    public List<Mount> mounts() {
+        return List.copyOf(mounts);
+    }
+
+    /** Attaches {@code root} of {@code sb} on the directory {@code at} names ({@code do_add_mount}, {@code attach_recursive_mnt}). */
+    Mount attach(Found at, String path, SuperBlock sb, Inode.Dir root, String rootPath, String source, int flags) {
+        Mount m = new Mount(allocId(), at.mount(), (Inode.Dir) at.inode(), root, sb, source, path, rootPath, flags);
+        sb.active++;
+        mounts.add(m);
+        return m;
+    }
+
+    /** Detaches a mount ({@code umount_tree}); its children go with it, the last first. */
+    void detach(Mount m) {
+        for (Mount child : new ArrayList<>(mounts)) {
+            if (child.parent == m) {
+                detach(child);
+            }
+        }
+        mounts.remove(m);
+        ids.clear(m.id);
+    }
+
+    /** The mounts attached directly on {@code m}. */
+    List<Mount> children(Mount m) {
+        return mounts.stream().filter(c -> c.parent == m).toList();
+    }
+
+    /** The topmost mount on {@code dir} of {@code m}, if any. */
+    private Optional<Mount> mountedOn(Mount m, Inode.Dir dir) {
+        Mount top = null;
+        for (Mount c : mounts) {
+            if (c.parent == m && c.mountpoint == dir) {
+                top = c;
+            }
+        }
+        return Optional.ofNullable(top);
+    }
+
+    /** What a walk reached: the inode and the mount it was reached through. */
+    public record Found(Mount mount, Inode inode) {
     }
 
     /**
@@ -53,10 +120,10 @@ public final class Vfs {
         return walk(parts, false);
     }
 
-    /** Whether a directory is the root of a filesystem mounted below / (/dev, /proc, /sys). */
+    /** Whether a directory has something mounted on it ({@code d_mountpoint}). */
     boolean isMountPoint(Inode.Dir dir) {
-        for (String name : List.of("dev", "proc", "sys")) {
-            if (root.lookup(name).orElse(null) == dir) {
+        for (Mount m : mounts) {
+            if (m.mountpoint == dir) {
                 return true;
             }
         }
@@ -64,10 +131,11 @@ public final class Vfs {
     }
 
     private Lookup walk(List<String> parts, boolean mustBeDir) {
-        java.util.ArrayDeque<Inode> above = new java.util.ArrayDeque<>();
-        Inode cur = root;
+        ArrayDeque<Found> above = new ArrayDeque<>();
+        Found cur = new Found(rootMount, rootMount.root);
+        cur = crossMounts(cur);
         for (String part : parts) {
-            if (!(cur instanceof Inode.Dir dir)) {
+            if (!(cur.inode() instanceof Inode.Dir dir)) {
                 return Lookup.fail(Errno.ENOTDIR);
             }
             if (part.equals(".")) {
@@ -87,12 +155,24 @@ public final class Vfs {
                 return Lookup.fail(Errno.ENOENT);
             }
             above.push(cur);
-            cur = next.get();
+            cur = crossMounts(new Found(cur.mount(), next.get()));
         }
-        if (mustBeDir && !(cur instanceof Inode.Dir)) {
+        if (mustBeDir && !(cur.inode() instanceof Inode.Dir)) {
             return Lookup.fail(Errno.ENOTDIR);
         }
-        return new Lookup(cur, null);
+        return new Lookup(cur.inode(), null, cur.mount());
+    }
+
+    /** {@code follow_mount}: while a mount sits on the directory, go to the topmost one's root. */
+    private Found crossMounts(Found f) {
+        while (f.inode() instanceof Inode.Dir d) {
+            Optional<Mount> on = mountedOn(f.mount(), d);
+            if (on.isEmpty()) {
+                break;
+            }
+            f = new Found(on.get(), on.get().root);
+        }
+        return f;
     }
 
     /**
@@ -125,71 +205,70 @@ public final class Vfs {
         if (PathName.tooLong(name) && dir.enforcesNameMax()) {
             return new ParentLookup(null, Errno.ENAMETOOLONG);
         }
-        return new ParentLookup(new Parent(dir, name), null);
+        return new ParentLookup(new Parent(dir, name, l.mount()), null);
     }
 
     /**
-     * The O_CREAT side of open, in {@code fs/namei.c}'s order (6.18 {@code open_last_lookups},
-     * {@code lookup_open}, {@code do_open}; 2.6.32 {@code do_filp_open} alike): the parent's walk
-     * first; then a trailing slash is EISDIR; a last component of {@code .} or {@code ..} (or the
-     * root) names a directory that exists: EEXIST with O_EXCL, else EISDIR; an existing name is
-     * EEXIST with O_EXCL and EISDIR when it is a directory; a missing one is created (a regular
-     * file, 0644) where the filesystem can create files (the tmpfs-like root), else EACCES.
+     * The walk of O_CREAT's side of open, in {@code fs/namei.c}'s order (6.18
+     * {@code open_last_lookups}, {@code lookup_open}; 2.6.32 {@code do_filp_open} alike): the
+     * parent's walk first; then a trailing slash is EISDIR; a last component of {@code .} or
+     * {@code ..} (or the root) names a directory that exists: EEXIST with O_EXCL, else EISDIR; an
+     * existing name is EEXIST with O_EXCL and EISDIR when it is a directory. What it returns
+     * names the parent and, when there is one, what exists there; the file layer creates.
      */
-    public Create create(String path, boolean excl) {
+    public CreateWalk createWalk(String path, boolean excl) {
         PathName p = PathName.of(path);
         if (p.failed()) {
-            return Create.fail(p.errno());
+            return CreateWalk.fail(p.errno());
         }
         List<String> parts = p.components();
         if (parts.isEmpty() || parts.getLast().equals(".") || parts.getLast().equals("..")) {
             Lookup l = walk(parts, false);
             if (l.errno() != null) {
-                return Create.fail(l.errno());
+                return CreateWalk.fail(l.errno());
             }
-            return Create.fail(excl ? Errno.EEXIST : Errno.EISDIR);
+            return CreateWalk.fail(excl ? Errno.EEXIST : Errno.EISDIR);
         }
         Lookup up = walk(parts.subList(0, parts.size() - 1), false);
         if (up.errno() != null) {
-            return Create.fail(up.errno());
+            return CreateWalk.fail(up.errno());
         }
         if (!(up.inode() instanceof Inode.Dir parentDir)) {
-            return Create.fail(Errno.ENOTDIR);
+            return CreateWalk.fail(Errno.ENOTDIR);
         }
         if (p.trailingSlash()) {
-            return Create.fail(Errno.EISDIR); // before the last name is looked up, however long
+            return CreateWalk.fail(Errno.EISDIR); // before the last name is looked up, however long
         }
         String name = parts.getLast();
         if (parentDir.enforcesNameMax() && PathName.tooLong(name)) {
-            return Create.fail(Errno.ENAMETOOLONG);
+            return CreateWalk.fail(Errno.ENAMETOOLONG);
         }
-        ParentLookup pl = new ParentLookup(new Parent(parentDir, name), null);
-        Optional<Inode> existing = pl.parent().dir().lookup(pl.parent().name());
+        Parent parent = new Parent(parentDir, name, up.mount());
+        Optional<Inode> existing = parentDir.lookup(name);
         if (existing.isPresent()) {
             if (excl) {
-                return Create.fail(Errno.EEXIST);
+                return CreateWalk.fail(Errno.EEXIST);
             }
-            return existing.get() instanceof Inode.Dir ? Create.fail(Errno.EISDIR) : new Create(existing.get(), null);
+            if (existing.get() instanceof Inode.Dir) {
+                return CreateWalk.fail(Errno.EISDIR);
+            }
+            Found f = crossMounts(new Found(up.mount(), existing.get()));
+            return new CreateWalk(parent, f, null);
         }
-        if (!(pl.parent().dir() instanceof TmpDir dir)) {
-            return Create.fail(Errno.EACCES);
-        }
-        Inode.Regular file = new Inode.Regular(0644);
-        dir.put(pl.parent().name(), file);
-        return new Create(file, null);
+        return new CreateWalk(parent, null, null);
     }
 
-    /** What O_CREAT found or made: an inode, or an errno. */
-    public record Create(Inode inode, Errno errno) {
-        static Create fail(Errno e) {
-            return new Create(null, e);
+    /** O_CREAT's walk: the parent, what exists under the name (or null), or an errno. */
+    public record CreateWalk(Parent parent, Found existing, Errno errno) {
+        static CreateWalk fail(Errno e) {
+            return new CreateWalk(null, null, e);
         }
     }
 
-    /** The result of a lookup: an inode or an errno. */
-    public record Lookup(Inode inode, Errno errno) {
+    /** The result of a lookup: an inode and the mount it is on, or an errno. */
+    public record Lookup(Inode inode, Errno errno, Mount mount) {
         static Lookup fail(Errno e) {
-            return new Lookup(null, e);
+            return new Lookup(null, e, null);
         }
     }
 

@@ -622,7 +622,7 @@ public final class LinuxKernel implements Host {
         MisuseException.requireNonNull(path, "the path");
         checkOpen();
         if ((flags & OpenFlags.O_CREAT) != 0 && slashAfterName(path)) {
-            // Vfs.create: once the parent's walk succeeds, O_CREAT with a trailing slash is EISDIR
+            // Vfs.createWalk: once the parent's walk succeeds, O_CREAT with a trailing slash is EISDIR
             Errno pe = directoryErr(resolve(parentPath(path)));
             return SysResult.fail(pe != null ? pe : Errno.EISDIR);
         }
@@ -639,7 +639,7 @@ public final class LinuxKernel implements Host {
         switch (r.kind()) {
             case VIRTUAL -> {
                 if (creat) {
-                    // Vfs.create's order: a trailing slash after a name, then what exists
+                    // Vfs.createWalk's order: a trailing slash after a name, then what exists
                     return SysResult.fail(slashAfterName(path) ? Errno.EISDIR : excl ? Errno.EEXIST : Errno.EISDIR);
                 }
                 if (write) {
@@ -740,7 +740,7 @@ public final class LinuxKernel implements Host {
     }
 
     /**
-     * O_CREAT of a /dev name of the run's ({@code Vfs.create}'s order): a trailing slash is EISDIR,
+     * O_CREAT of a /dev name of the run's ({@code Vfs.createWalk}'s order): a trailing slash is EISDIR,
      * an existing node is EEXIST with O_EXCL (else it is opened), and a missing one (a partition
      * the disk does not have) cannot be created: EACCES. Names below a node are left to the walk
      * (ENOTDIR). Null: go on and open it.
@@ -775,7 +775,7 @@ public final class LinuxKernel implements Host {
     }
 
     /**
-     * O_CREAT on /proc or /sys, answered as the model answers it ({@code Vfs.create}): the parent
+     * O_CREAT on /proc or /sys, answered as the model answers it ({@code Vfs.createWalk}): the parent
      * must be a directory, a trailing slash is EISDIR, what exists is EEXIST with O_EXCL and
      * EISDIR when a directory, and nothing can be created there (EACCES). Null: go on and open it.
      */
@@ -1203,6 +1203,44 @@ public final class LinuxKernel implements Host {
             return SysResult.fail(pe != null ? pe : Errno.EACCES);
         }
         return inParent(task, r, (parent, name) -> Libc.mkdirat(parent, name, mode));
+    }
+
+    /** Not carried to the machine yet: mount(2) answers ENOSYS on the native adapter. */
+    @Override
+    public SysResult mount(Task task, String source, String target, String fstype, long flags, String data) {
+        table(task);
+        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.mount(source, target, fstype, flags, data));
+    }
+
+    /** Not carried to the machine yet: umount2(2) answers ENOSYS on the native adapter. */
+    @Override
+    public SysResult umount2(Task task, String target, int flags) {
+        table(task);
+        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.umount2(target, flags));
+    }
+
+    @Override
+    public SysResult sync(Task task) {
+        table(task);
+        return SysResult.ok();
+    }
+
+    @Override
+    public SysResult syncfs(Task task, int fd) {
+        OpenFile f = table(task).get(fd);
+        return f == null ? SysResult.fail(Errno.EBADF).during(() -> Strace.fd("syncfs", fd)) : SysResult.ok();
+    }
+
+    @Override
+    public SysResult rename(Task task, String from, String to) {
+        table(task);
+        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.rename(from, to));
+    }
+
+    @Override
+    public SysResult truncate(Task task, String path, long length) {
+        table(task);
+        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.truncate(path, length));
     }
 
     @Override

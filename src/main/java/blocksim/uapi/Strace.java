@@ -44,6 +44,29 @@ public final class Strace {
         return "mkdir(" + quote(String.valueOf(path)) + ", 0" + Integer.toOctalString(mode) + ")";
     }
 
+    /** {@code mount("/dev/sdb1", "/mnt", "ext4", MS_RDONLY, NULL)}. */
+    public static String mount(String source, String target, String fstype, long flags, String data) {
+        return "mount(" + str(source) + ", " + str(target) + ", " + str(fstype) + ", " + MountFlags.describe(flags)
+                + ", " + str(data) + ")";
+    }
+
+    /** {@code umount2("/mnt", MNT_DETACH)}. */
+    public static String umount2(String target, int flags) {
+        return "umount2(" + str(target) + ", " + MountFlags.describeUmount(flags) + ")";
+    }
+
+    public static String rename(String from, String to) {
+        return "rename(" + str(from) + ", " + str(to) + ")";
+    }
+
+    public static String truncate(String path, long length) {
+        return "truncate(" + str(path) + ", " + length + ")";
+    }
+
+    private static String str(String s) {
+        return s == null ? "NULL" : quote(s);
+    }
+
     public static String fd(String call, int fd) {
         return call + "(" + fd + ")";
     }

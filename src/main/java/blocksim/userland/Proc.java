@@ -93,6 +93,24 @@ public final class Proc {
         return scheduler.processRandom(task.pid());
     }
 
+    /**
+     * {@code fork()} for a program that needs a child: a new process of the same name and
+     * identity, running {@code body} beside this one and sharing its standard streams. The child
+     * has no descriptors of the parent's (the Kernel interface has no fork); it opens what it
+     * uses. Its descriptors are closed when it ends.
+     */
+    public Scheduling.TaskThread fork(java.util.function.Consumer<Proc> body) {
+        Task child = kernel.spawn(task.comm(), task.credentials());
+        Proc p = new Proc(kernel, child, scheduler, argv, in, out, err, shell);
+        return scheduler.spawn(child, task.comm(), () -> {
+            try {
+                body.accept(p);
+            } finally {
+                kernel.exit(child);
+            }
+        });
+    }
+
     /** The kernel's clock, in nanoseconds since boot. */
     public long now() {
         return scheduler.nanos();

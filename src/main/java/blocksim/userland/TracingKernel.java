@@ -187,6 +187,43 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public SysResult mount(Task task, String source, String target, String fstype, long flags, String data) {
+        count();
+        return log(task, blocksim.uapi.Strace.mount(source, target, fstype, flags, data),
+                kernel.mount(task, source, target, fstype, flags, data));
+    }
+
+    @Override
+    public SysResult umount2(Task task, String target, int flags) {
+        count();
+        return log(task, blocksim.uapi.Strace.umount2(target, flags), kernel.umount2(task, target, flags));
+    }
+
+    @Override
+    public SysResult sync(Task task) {
+        count();
+        return log(task, "sync()", kernel.sync(task));
+    }
+
+    @Override
+    public SysResult syncfs(Task task, int fd) {
+        count();
+        return log(task, "syncfs(" + fd + ")", kernel.syncfs(task, fd));
+    }
+
+    @Override
+    public SysResult rename(Task task, String from, String to) {
+        count();
+        return log(task, blocksim.uapi.Strace.rename(from, to), kernel.rename(task, from, to));
+    }
+
+    @Override
+    public SysResult truncate(Task task, String path, long length) {
+        count();
+        return log(task, blocksim.uapi.Strace.truncate(path, length), kernel.truncate(task, path, length));
+    }
+
+    @Override
     public SysResult rmdir(Task task, String path) {
         count();
         return log(task, "rmdir(\"" + path + "\")", kernel.rmdir(task, path));

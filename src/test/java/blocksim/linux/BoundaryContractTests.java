@@ -223,7 +223,8 @@ class BoundaryContractTests {
         try (Fix f = new Fix(which)) {
             int file = f.k.open(f.root, "/tmp/f", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
             assertEquals(EOPNOTSUPP, f.k.ioctl(f.root, file, Ioctl.FIFREEZE, IoctlArg.NULL).errno());
-            assertEquals(EOPNOTSUPP, f.k.ioctl(f.root, file, Ioctl.FITHAW, IoctlArg.NULL).errno());
+            // measured on 6.18.44: FITHAW of a tmpfs (and devtmpfs, proc, sysfs) is EINVAL, nothing being frozen
+            assertEquals(EINVAL, f.k.ioctl(f.root, file, Ioctl.FITHAW, IoctlArg.NULL).errno());
             assertEquals(3, f.k.write(f.root, file, new byte[3], 0, 3).value(), "writes go on");
             f.k.close(f.root, file);
         }
@@ -237,7 +238,9 @@ class BoundaryContractTests {
             assertEquals(EACCES, f.open("/sys/block/sda/ro", OpenFlags.O_RDWR));
             assertEquals(EISDIR, f.open("/sys/block/sda", OpenFlags.O_WRONLY));
             assertEquals(EACCES, f.open("/proc/partitions", OpenFlags.O_RDWR));
-            assertEquals(ENOENT, f.open("/proc/sysrq-trigger", OpenFlags.O_WRONLY));
+            // the model has sysrq j (emergency thaw); the adapter never carries it to the machine,
+            // whose every frozen filesystem it would thaw: /proc/sysrq-trigger is not in a run's view
+            assertEquals(which.equals("sim") ? null : ENOENT, f.open("/proc/sysrq-trigger", OpenFlags.O_WRONLY));
             assertEquals(ENOENT, f.open("/sys/block/sda/nothere", OpenFlags.O_WRONLY));
             assertEquals(null, f.open("/sys/block/sda/size", OpenFlags.O_RDONLY));
         }

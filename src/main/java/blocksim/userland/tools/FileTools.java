@@ -6,7 +6,7 @@ import blocksim.userland.Proc;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ls, mkdir, rm and sync, with coreutils' messages. */
+/** ls, mkdir, rm, touch, cp, mv and stat, with coreutils' messages. */
 public final class FileTools {
 
     private FileTools() {
@@ -149,5 +149,231 @@ public final class FileTools {
             }
         }
         return status;
+    }
+
+    /**
+     * {@code touch FILE...}: {@code open(O_WRONLY|O_CREAT|O_NOCTTY|O_NONBLOCK, 0666)}, as coreutils
+     * does before setting the times ("cannot touch 'F': ..."). The model keeps no times, so an
+     * existing file is only opened.
+     */
+    public static int touch(Proc p) {
+        if (p.args().isEmpty()) {
+            p.error("missing file operand");
+            return p.tryHelp();
+        }
+        int status = 0;
+        for (String f : p.args()) {
+            SysResult r = p.open(f, blocksim.uapi.OpenFlags.O_WRONLY | blocksim.uapi.OpenFlags.O_CREAT
+                    | blocksim.uapi.OpenFlags.O_NONBLOCK);
+            if (r.isError()) {
+                p.error("cannot touch '" + f + "': " + r.errno().strerror());
+                status = 1;
+            } else {
+                p.close(r.intValue());
+            }
+        }
+        return status;
+    }
+
+    /** {@code cp SOURCE DEST} (DEST a file or a directory): the bytes copied with read(2) and write(2). */
+    public static int cp(Proc p) {
+        List<String> ops = p.args();
+        if (ops.size() < 2) {
+            return missingOperand(p, ops);
+        }
+        String dest = ops.getLast();
+        int status = 0;
+        for (String src : ops.subList(0, ops.size() - 1)) {
+            status = Math.max(status, copy(p, src, into(p, src, dest), "cp: cannot create regular file '%s': "));
+        }
+        return status;
+    }
+
+    /** cp's and mv's message for fewer than two operands. */
+    private static int missingOperand(Proc p, List<String> ops) {
+        p.error(ops.isEmpty() ? "missing file operand" : "missing destination file operand after '" + ops.getFirst() + "'");
+        return p.tryHelp();
+    }
+
+    /** DEST, or DEST/basename(SRC) when DEST is a directory. */
+    private static String into(Proc p, String src, String dest) {
+        Kernel.StatResult d = p.kernel().stat(p.task(), dest);
+        if (d.isOk() && d.stat().type() == Kernel.Stat.Type.DIRECTORY) {
+            String base = src.replaceAll("/+$", "");
+            base = base.substring(base.lastIndexOf('/') + 1);
+            return dest.endsWith("/") ? dest + base : dest + "/" + base;
+        }
+        return dest;
+    }
+
+    private static int copy(Proc p, String src, String dst, String createMsg) {
+        Kernel.StatResult st = p.kernel().stat(p.task(), src);
+        if (!st.isOk()) {
+            p.error("cannot stat '" + src + "': " + st.errno().strerror());
+            return 1;
+        }
+        if (st.stat().type() == Kernel.Stat.Type.DIRECTORY) {
+            p.error("-r not specified; omitting directory '" + src + "'");
+            return 1;
+        }
+        SysResult in = p.open(src, blocksim.uapi.OpenFlags.O_RDONLY);
+        if (in.isError()) {
+            p.error("cannot open '" + src + "' for reading: " + in.errno().strerror());
+            return 1;
+        }
+        SysResult out = p.open(dst, blocksim.uapi.OpenFlags.O_WRONLY | blocksim.uapi.OpenFlags.O_CREAT
+                | blocksim.uapi.OpenFlags.O_TRUNC);
+        if (out.isError()) {
+            p.err().println(String.format(createMsg, dst) + out.errno().strerror());
+            p.close(in.intValue());
+            return 1;
+        }
+        byte[] buf = new byte[65536];
+        int status = 0;
+        while (true) {
+            SysResult n = p.kernel().read(p.task(), in.intValue(), buf, 0, buf.length);
+            if (n.isError()) {
+                p.error("error reading '" + src + "': " + n.errno().strerror());
+                status = 1;
+                break;
+            }
+            if (n.value() == 0) {
+                break;
+            }
+            SysResult w = p.kernel().write(p.task(), out.intValue(), buf, 0, n.intValue());
+            if (w.isError()) {
+                p.error("error writing '" + dst + "': " + w.errno().strerror());
+                status = 1;
+                break;
+            }
+        }
+        p.close(in.intValue());
+        p.close(out.intValue());
+        return status;
+    }
+
+    /**
+     * {@code mv SOURCE DEST}: rename(2) (into DEST when it is a directory); across filesystems
+     * (EXDEV) the file is copied and the source removed, as coreutils does.
+     */
+    public static int mv(Proc p) {
+        List<String> ops = p.args();
+        if (ops.size() < 2) {
+            return missingOperand(p, ops);
+        }
+        String dest = ops.getLast();
+        int status = 0;
+        for (String src : ops.subList(0, ops.size() - 1)) {
+            Kernel.StatResult st = p.kernel().stat(p.task(), src);
+            if (!st.isOk()) {
+                p.error("cannot stat '" + src + "': " + st.errno().strerror());
+                status = 1;
+                continue;
+            }
+            String to = into(p, src, dest);
+            SysResult r = p.kernel().rename(p.task(), src, to);
+            if (r.isOk()) {
+                continue;
+            }
+            if (r.errno() == blocksim.api.Errno.EXDEV && st.stat().type() != Kernel.Stat.Type.DIRECTORY) {
+                String msg = "mv: inter-device move failed: '" + src + "' to '" + to + "'; unable to remove target: ";
+                int c = copy(p, src, to, msg.replace("%", "%%").replace("'" + to + "'", "'%s'"));
+                if (c == 0) {
+                    SysResult u = p.kernel().unlink(p.task(), src);
+                    if (u.isError()) {
+                        p.error("cannot remove '" + src + "': " + u.errno().strerror());
+                        c = 1;
+                    }
+                }
+                status = Math.max(status, c);
+                continue;
+            }
+            p.error("cannot move '" + src + "' to '" + to + "': " + r.errno().strerror());
+            status = 1;
+        }
+        return status;
+    }
+
+    /**
+     * {@code stat -c FORMAT FILE...} (also {@code --format=}, {@code --printf=}): %n name, %s size,
+     * %F type, %a octal mode, %A symbolic mode, %u/%g ids, %U/%G names, %t/%T device major/minor
+     * in hex, %% a percent. The default layout needs inode numbers and times, which the model
+     * does not keep: without a format stat says so and fails.
+     */
+    public static int stat(Proc p) {
+        String format = null;
+        boolean printf = false;
+        List<String> files = new ArrayList<>();
+        List<String> args = p.args();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-c") || a.equals("--format")) {
+                if (++i >= args.size()) {
+                    p.error("option requires an argument -- 'c'");
+                    return p.tryHelp();
+                }
+                format = args.get(i);
+            } else if (a.startsWith("--format=")) {
+                format = a.substring(9);
+            } else if (a.startsWith("--printf=")) {
+                format = a.substring(9);
+                printf = true;
+            } else {
+                files.add(a);
+            }
+        }
+        if (files.isEmpty()) {
+            p.error("missing operand");
+            return p.tryHelp();
+        }
+        if (format == null) {
+            p.error("the default format shows inode numbers and times, which blocksim does not keep; use -c FORMAT");
+            return 1;
+        }
+        int status = 0;
+        for (String f : files) {
+            Kernel.StatResult st = p.kernel().stat(p.task(), f);
+            if (!st.isOk()) {
+                p.error("cannot statx '" + f + "': " + st.errno().strerror());
+                status = 1;
+                continue;
+            }
+            String line = render(format, f, st.stat());
+            p.out().print(printf ? line.replace("\\n", "\n").replace("\\t", "\t") : line + "\n");
+        }
+        return status;
+    }
+
+    private static String render(String format, String name, Kernel.Stat s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c != '%' || i + 1 >= format.length()) {
+                out.append(c);
+                continue;
+            }
+            char f = format.charAt(++i);
+            switch (f) {
+                case 'n' -> out.append(name);
+                case 's' -> out.append(s.size());
+                case 'F' -> out.append(switch (s.type()) {
+                    case DIRECTORY -> "directory";
+                    case BLOCK_DEVICE -> "block special file";
+                    case CHAR_DEVICE -> "character special file";
+                    case REGULAR -> s.size() == 0 ? "regular empty file" : "regular file";
+                });
+                case 'a' -> out.append(Integer.toOctalString(s.perm()));
+                case 'A' -> out.append(longLine(s, "").split(" ")[0]);
+                case 'u' -> out.append(s.uid());
+                case 'g' -> out.append(s.gid());
+                case 'U' -> out.append(s.uid() == 0 ? "root" : Integer.toString(s.uid()));
+                case 'G' -> out.append(s.gid() == 0 ? "root" : s.gid() == 6 ? "disk" : Integer.toString(s.gid()));
+                case 't' -> out.append(Integer.toHexString(s.rdevMajor()));
+                case 'T' -> out.append(Integer.toHexString(s.rdevMinor()));
+                case '%' -> out.append('%');
+                default -> out.append('?');
+            }
+        }
+        return out.toString();
     }
 }

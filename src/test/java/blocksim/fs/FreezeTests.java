@@ -1,0 +1,229 @@
+package blocksim.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import blocksim.api.Credentials;
+import blocksim.api.Errno;
+import blocksim.api.KernelConfig;
+import blocksim.api.Profile;
+import blocksim.api.Scheduling;
+import blocksim.api.SysResult;
+import blocksim.api.Task;
+import blocksim.uapi.Ioctl;
+import blocksim.uapi.IoctlArg;
+import blocksim.uapi.OpenFlags;
+import blocksim.userland.ShellHarness;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Freezing, per era: the errnos of FIFREEZE and FITHAW (section 6.5 of kernel-semantics.md; the
+ * 6.18 answers measured on this machine with fsfreeze and python ioctls, the 2.6.32 ones read in
+ * fs/ioctl.c, fs/block_dev.c:freeze_bdev and thaw_bdev), what waits for a thaw and what does not,
+ * unmounting a frozen filesystem, and the emergency thaw.
+ */
+class FreezeTests {
+
+    private static ShellHarness mounted(Profile profile, String type) {
+        ShellHarness h = new ShellHarness(profile, KernelConfig.defaults());
+        h.ok("disk add sdb 16MiB");
+        h.ok("mkfs.ext4 -q -t " + type + " /dev/sdb");
+        h.ok("mkdir /mnt/a /mnt/b");
+        h.ok("mount /dev/sdb /mnt/a");
+        h.ok("echo before > /mnt/a/old");
+        return h;
+    }
+
+    private static SysResult ioctl(ShellHarness h, Task t, String path, long cmd) {
+        int fd = h.kernel.open(t, path, OpenFlags.O_RDONLY).intValue();
+        SysResult r = h.kernel.ioctl(t, fd, cmd, IoctlArg.NULL);
+        h.kernel.close(t, fd);
+        return r;
+    }
+
+    @Test
+    void errnos618() {
+        try (ShellHarness h = mounted(Profile.LINUX_6_18, "ext4")) {
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            Task nobody = h.kernel.spawn("t", Credentials.NOBODY);
+            assertEquals(Errno.EPERM, ioctl(h, nobody, "/mnt/a", Ioctl.FIFREEZE).errno());
+            assertEquals(Errno.EINVAL, ioctl(h, root, "/mnt/a", Ioctl.FITHAW).errno(), "thaw of an unfrozen filesystem");
+            assertTrue(ioctl(h, root, "/mnt/a/old", Ioctl.FIFREEZE).isOk(), "through an fd of a file");
+            assertEquals(Errno.EBUSY, ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE).errno(), "a second userspace freeze");
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FITHAW).isOk());
+            assertEquals(Errno.EINVAL, ioctl(h, root, "/mnt/a", Ioctl.FITHAW).errno());
+            assertEquals(Errno.EOPNOTSUPP, ioctl(h, root, "/tmp", Ioctl.FIFREEZE).errno(), "tmpfs");
+            assertEquals(Errno.EINVAL, ioctl(h, root, "/tmp", Ioctl.FITHAW).errno(), "tmpfs thaw: nothing frozen");
+            assertEquals(Errno.EOPNOTSUPP, ioctl(h, root, "/dev/sdb", Ioctl.FIFREEZE).errno(), "a device node is on devtmpfs");
+            assertEquals(Errno.EOPNOTSUPP, ioctl(h, root, "/proc/partitions", Ioctl.FIFREEZE).errno());
+            assertEquals("fsfreeze: /mnt/a/old: is not a directory\n", h.run("fsfreeze -f /mnt/a/old").output());
+        }
+    }
+
+    /** 2.6.32: FIFREEZE is freeze_bdev, which nests by count, and vanilla thaw_bdev returns 0 with nothing frozen. */
+    @Test
+    void errnos2632() {
+        try (ShellHarness h = mounted(Profile.LINUX_2_6_32, "ext4")) {
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FITHAW).isOk(), "vanilla thaw_bdev: 0 with nothing frozen");
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE).isOk());
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE).isOk(), "nested: the count is 2");
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FITHAW).isOk());
+            SuperBlock sb = h.kernel.filesystems().superOf(h.kernel.genhd().lookup("sdb").orElseThrow()).orElseThrow();
+            assertEquals(SuperBlock.FREEZE_TRANS, sb.frozen(), "still frozen after one of two thaws");
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FITHAW).isOk());
+            assertEquals(SuperBlock.UNFROZEN, sb.frozen());
+            assertEquals(Errno.EINVAL, ioctl(h, root, "/tmp", Ioctl.FITHAW).errno(), "no block device");
+            assertEquals(Errno.EOPNOTSUPP, ioctl(h, root, "/tmp", Ioctl.FIFREEZE).errno());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void ext2FreezesIn618Only(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext2")) {
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            SysResult r = ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE);
+            if (profile == Profile.LINUX_6_18) {
+                assertTrue(r.isOk());
+            } else {
+                assertEquals(Errno.EOPNOTSUPP, r.errno(), "2.6.32 ext2 has no ->freeze_fs");
+            }
+        }
+    }
+
+    /** The seed's sequence: the write waits for the thaw, then lands; reads and stat never wait. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void aWriterWaitsUntilTheThawAndReadsDoNot(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("fsfreeze -f /mnt/a");
+            ShellHarness.Run bg = h.run("echo during > /mnt/a/new &");
+            assertEquals(0, bg.status());
+            assertTrue(h.ok("jobs").contains("blocked"), "the writer is parked");
+            assertEquals("before\n", h.ok("cat /mnt/a/old"), "a read does not wait");
+            assertEquals("old\n", h.run("ls /mnt/a").output().replace("lost+found\n", ""));
+            h.ok("sync");
+            h.ok("sync -f /mnt/a/old");
+            h.ok("fsfreeze -u /mnt/a");
+            h.ok("wait");
+            assertEquals("during\n", h.ok("cat /mnt/a/new"));
+        }
+    }
+
+    /** Both eras: a metadata change (mkdir, rm, mv, truncate) on a frozen ext4 waits and completes after the thaw. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void namespaceChangesWaitAndComplete(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("echo x > /mnt/a/victim");
+            h.ok("fsfreeze -f /mnt/a");
+            h.run("mkdir /mnt/a/d &");
+            h.run("rm /mnt/a/victim &");
+            h.run("mv /mnt/a/old /mnt/a/moved &");
+            assertEquals(3, h.ok("jobs").lines().filter(l -> l.contains("blocked")).count(), h.ok("jobs"));
+            assertEquals("lost+found\nold\nvictim\n", h.ok("ls /mnt/a"));
+            h.ok("fsfreeze -u /mnt/a");
+            h.ok("wait");
+            assertEquals("d\nlost+found\nmoved\n", h.ok("ls /mnt/a"));
+        }
+    }
+
+    /** A frozen filesystem with nobody to thaw it: the run ends in the deadlock report, naming what the writer waits for. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void freezingWithNobodyToThawIsAReportedDeadlock(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("fsfreeze -f /mnt/a");
+            ShellHarness.Run r = h.run("echo stuck > /mnt/a/log");
+            assertNotNull(r.deadlock());
+            assertTrue(r.deadlock().contains(profile == Profile.LINUX_6_18 ? "sb_writers of sdb" : "to thaw"), r.deadlock());
+        }
+    }
+
+    /** umount of a frozen filesystem succeeds, the superblock lives on frozen and keeps the device. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void unmountingAFrozenFilesystem(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            h.ok("fsfreeze -f /mnt/a");
+            h.ok("umount /mnt/a");
+            assertEquals(Errno.EBUSY, h.kernel.open(root, "/dev/sdb", OpenFlags.O_RDONLY | OpenFlags.O_EXCL).errno(),
+                    "still claimed by the frozen superblock");
+            assertEquals("/dev/sdb is apparently in use by the system; will not make a filesystem here!\n",
+                    h.run("mkfs.ext4 -q /dev/sdb").output());
+            SysResult again = h.kernel.mount(root, "/dev/sdb", "/mnt/b", "ext4", 0, null);
+            if (profile == Profile.LINUX_6_18) {
+                assertTrue(again.isOk(), "sget_dev finds the frozen superblock");
+                assertTrue(h.run("echo x > /mnt/b/y").deadlock() != null, "still frozen");
+                h.ok("fsfreeze -u /mnt/b");
+                h.ok("echo x > /mnt/b/y");
+            } else {
+                assertEquals(Errno.EBUSY, again.errno(), "get_sb_bdev: bd_fsfreeze_count > 0");
+            }
+        }
+    }
+
+    /** A bind mount shares the superblock: frozen through one path, frozen through the other. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void aBindMountSharesTheFreeze(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("mount --bind /mnt/a /mnt/b");
+            h.ok("fsfreeze -f /mnt/b");
+            h.run("echo x > /mnt/a/through-a &");
+            assertTrue(h.ok("jobs").contains("blocked"));
+            assertEquals(Errno.EBUSY.number(), 16);
+            assertEquals("mount: /mnt/a: mount point is busy.\n"
+                    + "       dmesg(1) may have more information after failed mount system call.\n",
+                    h.run("mount -o remount,ro /mnt/a").output());
+            h.ok("fsfreeze -u /mnt/a");
+            h.ok("wait");
+            assertEquals("x\n", h.ok("cat /mnt/b/through-a"));
+        }
+    }
+
+    /** The writes before a freeze are on the device while it is frozen: a copy then is consistent. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void aFreezeWritesEverythingBack(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("echo unsynced-data-123 > /mnt/a/f");
+            assertTrue(!MountTests.deviceHolds(h, "/dev/sdb", "unsynced-data-123"));
+            h.ok("fsfreeze -f /mnt/a");
+            assertTrue(MountTests.deviceHolds(h, "/dev/sdb", "unsynced-data-123"));
+            h.ok("disk add sdc 16MiB");
+            h.ok("dd if=/dev/sdb of=/dev/sdc bs=1M status=none");
+            h.ok("fsfreeze -u /mnt/a");
+            h.ok("mount /dev/sdc /mnt/b");
+            assertEquals("unsynced-data-123\n", h.ok("cat /mnt/b/f"));
+        }
+    }
+
+    /** sysrq j: 6.18 thaws the userspace freeze and says so; 2.6.32's do_thaw_all never finishes. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void emergencyThaw(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("fsfreeze -f /mnt/a");
+            h.ok("echo j > /proc/sysrq-trigger");
+            h.ok("sleep 1");
+            SuperBlock sb = h.kernel.filesystems().superOf(h.kernel.genhd().lookup("sdb").orElseThrow()).orElseThrow();
+            String log = h.kernel.dmesg();
+            if (profile == Profile.LINUX_6_18) {
+                assertTrue(log.contains("sysrq: Emergency Thaw of all frozen filesystems"), log);
+                assertTrue(log.contains("Emergency Thaw complete"), log);
+                assertEquals(SuperBlock.UNFROZEN, sb.frozen());
+            } else {
+                assertTrue(log.contains("SysRq : Emergency Thaw of all frozen filesystems"), log);
+                assertTrue(!log.contains("Emergency Thaw complete"), "vanilla 2.6.32 never completes: " + log);
+            }
+        }
+    }
+}
