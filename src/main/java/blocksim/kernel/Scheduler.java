@@ -42,6 +42,10 @@ public final class Scheduler implements Scheduling {
         private boolean killed;
         private Throwable failure;
         private java.lang.Thread carrier;
+        /** In a real system call that may block (the native adapter's {@link Scheduler#blocking}). */
+        private volatile boolean inKernel;
+        /** Killed while in the kernel: it unwinds on its own when the call returns, without the CPU. */
+        private volatile boolean detached;
 
         private KThread(long seq, Task task, String name, Runnable body) {
             this.seq = seq;
@@ -96,6 +100,13 @@ public final class Scheduler implements Scheduling {
     private final TreeSet<KThread> sleepers = new TreeSet<>(
             Comparator.comparingLong((KThread t) -> t.wakeAt).thenComparingLong(t -> t.seq));
     private final Semaphore back = new Semaphore(0);
+    /** Tasks whose real blocking call returned, waiting to be given the CPU again. */
+    private final java.util.concurrent.LinkedBlockingQueue<KThread> returned = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** How long a real call may take before its task counts as blocked (the native adapter's grace period). */
+    private static final long GRACE_MS = 200;
+    /** How long every task may sit in real calls, with nothing else to run, before that is a deadlock. */
+    private static final long STUCK_MS = 3000;
+    private java.util.function.Function<KThread, String> kernelState = t -> "";
     private KThread current;
     private long nextSeq;
     private java.util.function.Consumer<String> trace;
@@ -177,7 +188,9 @@ public final class Scheduler implements Scheduling {
                 t.failure = e;
             } finally {
                 t.state = State.DONE;
-                back.release();
+                if (!t.detached) {
+                    back.release();
+                }
             }
         });
         t.carrier.start();
@@ -192,13 +205,29 @@ public final class Scheduler implements Scheduling {
         if (current != null) {
             throw new IllegalStateException("runUntil from inside " + current);
         }
+        long stuck = 0;
         while (!done.getAsBoolean()) {
+            takeReturned();
             KThread next = pickRunnable();
             if (next != null) {
+                stuck = 0;
                 switchTo(next);
                 continue;
             }
-            if (sleepers.isEmpty() || sleepers.first().wakeAt == FOREVER) {
+            boolean noTimer = sleepers.isEmpty() || sleepers.first().wakeAt == FOREVER;
+            if (anyInKernel()) {
+                if (awaitReturn(noTimer ? 100 : 20)) {
+                    stuck = 0;
+                    continue;
+                }
+                if (noTimer) {
+                    stuck += 100;
+                    if (stuck < STUCK_MS) {
+                        continue;
+                    }
+                    return deadlock();
+                }
+            } else if (noTimer) {
                 return deadlock();
             }
             KThread first = sleepers.first();
@@ -237,6 +266,13 @@ public final class Scheduler implements Scheduling {
         t.go.release();
         back.acquireUninterruptibly();
         current = null;
+        while (t.inKernel && awaitReturn(GRACE_MS) && t.state == State.RUNNABLE) {
+            // the real call came back within the grace period: the task goes on at once
+            current = t;
+            t.go.release();
+            back.acquireUninterruptibly();
+            current = null;
+        }
         if (t.state == State.DONE) {
             threads.remove(t);
         }
@@ -269,6 +305,85 @@ public final class Scheduler implements Scheduling {
         sleepers.add(t);
         yieldCpu(t);
         t.waitingFor = null;
+    }
+
+    /**
+     * Runs a real system call that may block in the kernel (a write to a frozen filesystem on the
+     * live machine) so that the simulated world goes on: the task gives the CPU back while the call
+     * runs on its own thread. A call that returns within a short grace period continues as if it
+     * had never left; one that does not shows as blocked (in {@code jobs}, {@code --trace}, the
+     * deadlock report) until it returns, and then is given the CPU again like any woken task.
+     * Outside a scheduled task the call simply runs. The model never uses this.
+     */
+    public <T> T blocking(String what, java.util.function.Supplier<T> call) {
+        KThread t = current;
+        if (t == null || java.lang.Thread.currentThread() != t.carrier) {
+            return call.get();
+        }
+        t.state = State.PARKED;
+        t.waitingFor = "waits in the kernel: " + what;
+        t.inKernel = true;
+        back.release();
+        T result;
+        try {
+            result = call.get();
+        } finally {
+            if (t.detached) {
+                t.inKernel = false;
+            } else {
+                returned.add(t);
+            }
+        }
+        if (t.detached) {
+            throw new Killed();
+        }
+        t.go.acquireUninterruptibly();
+        t.waitingFor = null;
+        if (t.killed) {
+            throw new Killed();
+        }
+        return result;
+    }
+
+    /** How the deadlock report describes a task stuck in a real call (its state on the machine). */
+    public void setKernelState(java.util.function.Function<KThread, String> describe) {
+        this.kernelState = describe;
+    }
+
+    /** Makes tasks whose real call returned runnable again. */
+    private void takeReturned() {
+        KThread r;
+        while ((r = returned.poll()) != null) {
+            r.inKernel = false;
+            if (r.state == State.PARKED) {
+                r.state = State.RUNNABLE;
+            }
+        }
+    }
+
+    private boolean anyInKernel() {
+        for (KThread t : threads) {
+            if (t.inKernel) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits in real time for a real call to return; true if one did. */
+    private boolean awaitReturn(long millis) {
+        try {
+            KThread r = returned.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (r != null) {
+                returned.add(r);
+                takeReturned();
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Lets other runnable tasks run; the current task stays runnable. */
@@ -305,6 +420,14 @@ public final class Scheduler implements Scheduling {
         if (t.state == State.DONE) {
             return;
         }
+        takeReturned();
+        if (t.inKernel) {
+            // it cannot be stopped inside a real call: it unwinds by itself when the call returns
+            t.killed = true;
+            t.detached = true;
+            threads.remove(t);
+            return;
+        }
         t.killed = true;
         sleepers.remove(t);
         t.state = State.RUNNABLE;
@@ -335,6 +458,9 @@ public final class Scheduler implements Scheduling {
                 sb.append("; ");
             }
             sb.append(t).append(' ').append(t.waitingFor == null ? "is stuck" : t.waitingFor);
+            if (t.inKernel) {
+                sb.append(kernelState.apply(t));
+            }
         }
         return sb.length() == 0 ? "nothing left to run" : sb.toString();
     }

@@ -116,6 +116,11 @@ final class Libc {
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYNC = downcall("sync", FunctionDescriptor.ofVoid());
+    private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TRUNCATE = downcall("truncate64", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle RENAMEAT = downcall("renameat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle SYSCALL3 = downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
@@ -406,8 +411,46 @@ final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             MemorySegment d = data == null ? MemorySegment.NULL : a.allocateFrom(data);
-            return ret((int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target), a.allocateFrom(type),
-                    flags, d), st);
+            MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
+            MemorySegment typ = type == null ? MemorySegment.NULL : a.allocateFrom(type);
+            return ret((int) MOUNT.invokeExact(st, src, a.allocateFrom(target), typ, flags, d), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sync(2). */
+    static void sync() {
+        Scratch s = scratch();
+        try {
+            SYNC.invokeExact(s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Ret syncfs(int fd) {
+        Scratch s = scratch();
+        try {
+            return ret((int) SYNCFS.invokeExact(s.state, fd), s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Ret truncate(String path, long length) {
+        Scratch s = scratch();
+        try {
+            return ret((int) TRUNCATE.invokeExact(s.state, cstring(s.path, path), length), s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Ret renameat(int olddir, String oldpath, int newdir, String newpath) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            return ret((int) RENAMEAT.invokeExact(st, olddir, a.allocateFrom(oldpath), newdir, a.allocateFrom(newpath)), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -325,7 +325,20 @@ public final class LinuxKernel implements Host {
                     return new Resolved(Kind.VIRTUAL, "/proc", null, "proc", null);
                 }
                 String name = parts.get(1);
-                if (!name.equals("partitions") && !name.equals("devices")) {
+                if (name.equals("self")) {
+                    if (parts.size() == 2) {
+                        return new Resolved(Kind.VIRTUAL, "/proc/self", null, "procself", null);
+                    }
+                    String f = parts.get(2);
+                    if (!f.equals("mounts") && !f.equals("mountinfo")) {
+                        return Resolved.fail(Errno.ENOENT);
+                    }
+                    if (parts.size() > 3 || slash) {
+                        return Resolved.fail(Errno.ENOTDIR);
+                    }
+                    return new Resolved(Kind.PROC, "/proc/self/" + f, null, null, null);
+                }
+                if (!List.of("partitions", "devices", "mounts", "filesystems").contains(name)) {
                     return Resolved.fail(Errno.ENOENT);
                 }
                 if (parts.size() > 2 || slash) {
@@ -371,7 +384,7 @@ public final class LinuxKernel implements Host {
     }
 
     /** The real device name for the run's name of a disk or partition, or null. */
-    private String realDevice(String name) {
+    String realDevice(String name) {
         Disk d = diskOf(name);
         if (d == null) {
             return null;
@@ -433,7 +446,62 @@ public final class LinuxKernel implements Host {
             }
             return toRunNames(sb.toString());
         }
+        if (r.kind() == Kind.PROC && (r.real().endsWith("/mounts") || r.real().endsWith("/mountinfo"))) {
+            return toRunNames(mountView(content, r.real().endsWith("/mountinfo")));
+        }
         return toRunNames(content);
+    }
+
+    /** The boot mounts as the model shows them: the lesson's root, devtmpfs, procfs and sysfs. */
+    private static final String BOOT_MOUNTS = """
+            rootfs / tmpfs rw,relatime 0 0
+            devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0
+            proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+            sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0
+            """;
+    private static final String BOOT_MOUNTINFO = """
+            1 1 0:1 / / rw,relatime - tmpfs rootfs rw
+            2 1 0:2 / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755
+            3 1 0:3 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
+            4 1 0:4 / /sys rw,nosuid,nodev,noexec,relatime - sysfs sysfs rw
+            """;
+
+    /**
+     * The run's mount table: the model's boot mounts, then the machine's mounts below the lesson's
+     * root with their mount points made the run's paths (and, in mountinfo, the root mount's id as
+     * their parent where the lesson's root was). Nothing of the machine's other mounts is shown.
+     */
+    private String mountView(String content, boolean info) {
+        String root = dir.rootPath();
+        String rootId = null;
+        StringBuilder out = new StringBuilder(info ? BOOT_MOUNTINFO : BOOT_MOUNTS);
+        List<String[]> mine = new ArrayList<>();
+        for (String line : content.split("\n")) {
+            String[] f = line.split(" ");
+            int at = info ? 4 : 1;
+            if (f.length <= at) {
+                continue;
+            }
+            if (f[at].equals(root)) {
+                rootId = info ? f[0] : null;
+            } else if (f[at].startsWith(root + "/")) {
+                f[at] = f[at].substring(root.length());
+                mine.add(f);
+            }
+        }
+        for (String[] f : mine) {
+            if (info && f[1].equals(rootId)) {
+                f[1] = "1";
+            }
+            if (info) {
+                // the lesson's root tmpfs shows its options as the model's root does
+                String line = String.join(" ", f).replaceAll(" shared:[0-9]+| master:[0-9]+", "");
+                out.append(line).append('\n');
+            } else {
+                out.append(String.join(" ", f)).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     // ---------------------------------------------------------------- the run's own objects
@@ -458,7 +526,9 @@ public final class LinuxKernel implements Host {
             base = dir.rootFd();
         }
         try {
-            Libc.Ret fd = Libc.openat2(base, r.real(), flags | Libc.O_CLOEXEC, mode, BENEATH);
+            // below the lesson's root the run's own mounts are crossed; nothing leads out of the root
+            long how = r.kind() == Kind.SYSFS ? BENEATH : BENEATH & ~Libc.RESOLVE_NO_XDEV;
+            Libc.Ret fd = Libc.openat2(base, r.real(), flags | Libc.O_CLOEXEC, mode, how);
             if (fd.failed() && (fd.errno() == ELOOP || fd.errno() == EXDEV)) {
                 LOG.debug("blocksim: refusing {}: it leads out of the run's own objects", r.real());
                 return new Libc.Ret(-1, Errno.ENOENT.number());
@@ -686,7 +756,7 @@ public final class LinuxKernel implements Host {
                         return SysResult.fail(Errno.EACCES);
                     }
                 }
-                ret = Identity.run(c, () -> openBeneath(r, flags | Libc.O_NOFOLLOW, 0644));
+                ret = scheduler.blocking("open(2)", () -> Identity.run(c, () -> openBeneath(r, flags | Libc.O_NOFOLLOW, 0644)));
             }
             case SYSFS, PROC -> {
                 if (r.kind() == Kind.SYSFS && !stillOurs(r.disk())) {
@@ -914,7 +984,7 @@ public final class LinuxKernel implements Host {
         if (f.dead || f.kind == Kind.DEVICE && !stillOurs(f)) {
             return SysResult.fail(Errno.EIO);
         }
-        return result(Identity.run(task.credentials(), () -> Libc.write(f.fd, buf, off, len)));
+        return result(kernelCall("write(2)", task, () -> Libc.write(f.fd, buf, off, len)));
     }
 
     @Override
@@ -962,7 +1032,7 @@ public final class LinuxKernel implements Host {
         if (f.dead || f.kind == Kind.DEVICE && !stillOurs(f)) {
             return SysResult.fail(Errno.EIO);
         }
-        return result(Identity.run(task.credentials(), () -> Libc.pwrite(f.fd, buf, off, len, pos)));
+        return result(kernelCall("pwrite64(2)", task, () -> Libc.pwrite(f.fd, buf, off, len, pos)));
     }
 
     @Override
@@ -1039,7 +1109,7 @@ public final class LinuxKernel implements Host {
         } else if (f.kind != Kind.ROOT || f.snapshot != null) {
             r = SysResult.fail(Errno.EINVAL);
         } else {
-            r = result(Identity.run(task.credentials(), () -> Libc.ftruncate(f.fd, length)));
+            r = result(kernelCall("ftruncate(2)", task, () -> Libc.ftruncate(f.fd, length)));
         }
         return r.during(() -> "ftruncate(" + fd + ", " + length + ")");
     }
@@ -1142,6 +1212,12 @@ public final class LinuxKernel implements Host {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
+        if ((request == Ioctl.FIFREEZE || request == Ioctl.FITHAW) && f.kind == Kind.ROOT && task.capSysAdmin()
+                && onRunMount(f.fd)) {
+            // a filesystem the run mounted: the machine's own freeze, which may wait for writers
+            return result(kernelCall(request == Ioctl.FIFREEZE ? "ioctl(FIFREEZE)" : "ioctl(FITHAW)", task,
+                    () -> Libc.ioctl(f.fd, request, MemorySegment.NULL)));
+        }
         Errno freeze = blocksim.fs.FileLayer.freezeAnswer(request, task);
         if (freeze != null) {
             return SysResult.fail(freeze);
@@ -1205,42 +1281,235 @@ public final class LinuxKernel implements Host {
         return inParent(task, r, (parent, name) -> Libc.mkdirat(parent, name, mode));
     }
 
-    /** Not carried to the machine yet: mount(2) answers ENOSYS on the native adapter. */
+    /** The run's mounts: mount points below the lesson's root, deepest first (the root's own tmpfs left out). */
+    private List<String> runMounts() {
+        List<String> out = new ArrayList<>(Reclaim.mountsUnder(dir.rootPath()));
+        out.remove(dir.rootPath());
+        return out;
+    }
+
+    /** Whether an open file is on a filesystem the run mounted (its device is one of the run's mounts'). */
+    private boolean onRunMount(int fd) {
+        byte[] st = new byte[(int) Libc.STAT_SIZE];
+        if (Libc.fstat(fd, st).failed()) {
+            return false;
+        }
+        long dev = RunDir.Stat.dev(st);
+        for (String mp : runMounts()) {
+            byte[] m = new byte[(int) Libc.STAT_SIZE];
+            if (!Libc.stat(mp, m).failed() && RunDir.Stat.dev(m) == dev) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The real absolute path of a ROOT path (its parent's walk already checked beneath the root). */
+    private String realRoot(Resolved r) {
+        String rel = r.real().replaceAll("/+$", "");
+        return rel.isEmpty() || rel.equals(".") ? dir.rootPath() : dir.rootPath() + "/" + rel;
+    }
+
+    /**
+     * mount(2) on the machine, for the run's own objects only: the target is a directory below the
+     * lesson's root (opened beneath it, and mounted on through {@code /proc/self/fd}), the source
+     * one of the run's block devices (ext2, ext3, ext4), a directory below the root (a bind mount),
+     * or nothing (tmpfs); a remount only of the run's mounts. Anything else gets the model's answer
+     * without reaching the kernel: EPERM without CAP_SYS_ADMIN, ENODEV for other types, EACCES for
+     * targets outside the lesson's root and devices that are not the run's.
+     */
     @Override
     public SysResult mount(Task task, String source, String target, String fstype, long flags, String data) {
         table(task);
-        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.mount(source, target, fstype, flags, data));
+        MisuseException.requireNonNull(target, "the target");
+        SysResult r = doMount(task, source, target, fstype, flags, data);
+        return r.isOk() ? r : r.during(() -> Strace.mount(source, target, fstype, flags, data));
     }
 
-    /** Not carried to the machine yet: umount2(2) answers ENOSYS on the native adapter. */
+    /** mount(2)'s and umount2(2)'s first checks, in the kernel's order: the target's walk, then CAP_SYS_ADMIN. */
+    private Errno mountCheck(Task task, Resolved t) {
+        Errno missing = t.failed() ? t.errno() : exists(t);
+        if (missing != null) {
+            return missing;
+        }
+        return task.capSysAdmin() ? null : Errno.EPERM;
+    }
+
+    private SysResult doMount(Task task, String source, String target, String fstype, long flags, String data) {
+        Resolved t = resolve(target);
+        Errno first = mountCheck(task, t);
+        if (first != null) {
+            return SysResult.fail(first);
+        }
+        if (t.kind() != Kind.ROOT) {
+            LOG.warn("blocksim: refusing to mount on {}: only directories below the lesson's root", target);
+            return SysResult.fail(Errno.EACCES);
+        }
+        if ((flags & blocksim.uapi.MountFlags.MS_REMOUNT) != 0) {
+            if (!runMounts().contains(realRoot(t))) {
+                return SysResult.fail(Errno.EINVAL);
+            }
+            String at = realRoot(t);
+            return result(kernelCall("mount(2)", task, () -> Libc.mount(null, at, null, flags, data)));
+        }
+        String src;
+        Resolved s = null;
+        if ((flags & blocksim.uapi.MountFlags.MS_BIND) != 0) {
+            s = source == null ? Resolved.fail(Errno.EFAULT) : resolve(source);
+            if (s.failed()) {
+                return SysResult.fail(s.errno());
+            }
+            if (s.kind() != Kind.ROOT) {
+                return SysResult.fail(Errno.EACCES);
+            }
+            src = null;
+        } else if (fstype == null) {
+            return SysResult.fail(Errno.EINVAL);
+        } else if (fstype.equals("tmpfs")) {
+            src = source == null ? "none" : source;
+        } else if (fstype.equals("ext2") || fstype.equals("ext3") || fstype.equals("ext4")) {
+            Resolved d = source == null ? Resolved.fail(Errno.EINVAL) : resolve(source);
+            if (d.failed()) {
+                return SysResult.fail(d.errno());
+            }
+            if (d.kind() != Kind.DEVICE) {
+                Errno e = exists(d);
+                return SysResult.fail(e != null ? e : Errno.ENOTBLK);
+            }
+            if (sysfsDev(d) == null) {
+                return SysResult.fail(Errno.ENOENT);
+            }
+            if (!stillOurs(d.disk())) {
+                return SysResult.fail(Errno.ENXIO);
+            }
+            src = d.real();
+        } else {
+            return SysResult.fail(Errno.ENODEV);
+        }
+        Resolved from = s;
+        return result(kernelCall("mount(2)", task, () -> {
+            Libc.Ret tfd = openBeneath(t, Libc.O_PATH | Libc.O_DIRECTORY, 0);
+            if (tfd.failed()) {
+                // not a directory: the kernel's ENOTDIR comes from graft_tree, after the filesystem was read
+                return tfd.errno() == Errno.ENOTDIR.number() ? new Libc.Ret(-1, Errno.ENOTDIR.number()) : tfd;
+            }
+            try {
+                String at = "/proc/self/fd/" + tfd.value();
+                if (from == null) {
+                    return Libc.mount(src, at, fstype, flags, data);
+                }
+                Libc.Ret sfd = openBeneath(from, Libc.O_PATH, 0);
+                if (sfd.failed()) {
+                    return sfd;
+                }
+                try {
+                    return Libc.mount("/proc/self/fd/" + sfd.value(), at, null, flags, null);
+                } finally {
+                    Libc.close((int) sfd.value());
+                }
+            } finally {
+                Libc.close((int) tfd.value());
+            }
+        }));
+    }
+
+    /** umount2(2) of one of the run's mounts; any other path is EINVAL (not a mount point the run can see). */
     @Override
     public SysResult umount2(Task task, String target, int flags) {
         table(task);
-        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.umount2(target, flags));
+        MisuseException.requireNonNull(target, "the target");
+        SysResult r = doUmount(task, target, flags);
+        return r.isOk() ? r : r.during(() -> Strace.umount2(target, flags));
     }
 
+    private SysResult doUmount(Task task, String target, int flags) {
+        if ((flags & ~15) != 0) {
+            return SysResult.fail(Errno.EINVAL);
+        }
+        Resolved t = resolve(target);
+        Errno first = mountCheck(task, t);
+        if (first != null) {
+            return SysResult.fail(first);
+        }
+        if (t.kind() != Kind.ROOT || !runMounts().contains(realRoot(t))) {
+            return SysResult.fail(t.kind() == Kind.VIRTUAL || realRoot(t).equals(dir.rootPath()) ? Errno.EBUSY : Errno.EINVAL);
+        }
+        String at = realRoot(t);
+        return result(kernelCall("umount2(2)", task, () -> Libc.umount2(at, flags)));
+    }
+
+    /** sync(2): the machine's own, which writes back the run's filesystems (and, harmlessly, every other). */
     @Override
     public SysResult sync(Task task) {
         table(task);
+        kernelCall("sync(2)", task, () -> {
+            Libc.sync();
+            return null;
+        });
         return SysResult.ok();
     }
 
     @Override
     public SysResult syncfs(Task task, int fd) {
         OpenFile f = table(task).get(fd);
-        return f == null ? SysResult.fail(Errno.EBADF).during(() -> Strace.fd("syncfs", fd)) : SysResult.ok();
+        if (f == null) {
+            return SysResult.fail(Errno.EBADF).during(() -> Strace.fd("syncfs", fd));
+        }
+        if (f.kind != Kind.ROOT) {
+            return SysResult.ok(); // devtmpfs, procfs and sysfs have nothing to write back
+        }
+        SysResult r = result(kernelCall("syncfs(2)", task, () -> Libc.syncfs(f.fd)));
+        return r.isOk() ? r : r.during(() -> Strace.fd("syncfs", fd));
     }
 
+    /** rename(2) within the lesson's root; the machine's /dev, /proc and /sys are never renamed in (EACCES, as the model). */
     @Override
     public SysResult rename(Task task, String from, String to) {
         table(task);
-        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.rename(from, to));
+        MisuseException.requireNonNull(from, "the old path");
+        MisuseException.requireNonNull(to, "the new path");
+        Resolved a = resolve(from);
+        Resolved b = resolve(to);
+        SysResult r;
+        if (a.failed() && a.errno() != Errno.ENOENT) {
+            r = SysResult.fail(a.errno());
+        } else if (a.failed() || a.kind() != Kind.ROOT || b.failed() && b.errno() != Errno.ENOENT) {
+            r = SysResult.fail(a.failed() ? a.errno() : b.failed() ? b.errno() : Errno.EACCES);
+        } else if (b.failed() || b.kind() != Kind.ROOT) {
+            r = SysResult.fail(b.failed() ? b.errno() : Errno.EXDEV);
+        } else {
+            String rb = b.real();
+            r = result(kernelCall("rename(2)", task, () -> Libc.renameat(dir.rootFd(), a.real(), dir.rootFd(), rb)));
+        }
+        return r.isOk() ? r : r.during(() -> Strace.rename(from, to));
     }
 
+    /** truncate(2) of a file below the lesson's root, through a descriptor opened beneath it. */
     @Override
     public SysResult truncate(Task task, String path, long length) {
         table(task);
-        return SysResult.fail(Errno.ENOSYS).during(() -> Strace.truncate(path, length));
+        MisuseException.requireNonNull(path, "the path");
+        SysResult r;
+        Resolved t = length < 0 ? Resolved.fail(Errno.EINVAL) : resolve(path);
+        if (t.failed()) {
+            r = SysResult.fail(t.errno());
+        } else if (t.kind() != Kind.ROOT) {
+            Errno e = exists(t);
+            r = SysResult.fail(e != null ? e : t.kind() == Kind.VIRTUAL ? Errno.EISDIR : Errno.EINVAL);
+        } else {
+            r = result(kernelCall("truncate(2)", task, () -> {
+                Libc.Ret fd = openBeneath(t, Libc.O_PATH, 0);
+                if (fd.failed()) {
+                    return fd;
+                }
+                try {
+                    return Libc.truncate("/proc/self/fd/" + fd.value(), length);
+                } finally {
+                    Libc.close((int) fd.value());
+                }
+            }));
+        }
+        return r.isOk() ? r : r.during(() -> Strace.truncate(path, length));
     }
 
     @Override
@@ -1283,6 +1552,15 @@ public final class LinuxKernel implements Host {
         };
     }
 
+    /**
+     * A real call that may block in the machine's kernel (a write or a namespace change on a frozen
+     * filesystem), made with the task's identity so that the simulated world goes on meanwhile
+     * ({@link blocksim.kernel.Scheduler#blocking}).
+     */
+    private <T> T kernelCall(String what, Task task, java.util.function.Supplier<T> call) {
+        return scheduler.blocking(what, () -> Identity.run(task.credentials(), call));
+    }
+
     private interface AtCall {
         Libc.Ret call(int dirfd, String name);
     }
@@ -1295,7 +1573,7 @@ public final class LinuxKernel implements Host {
         String parent = slash < 0 ? "." : trimmed.substring(0, slash);
         String name = rel.substring(slash + 1);
         Resolved p = new Resolved(Kind.ROOT, parent, null, null, null);
-        return result(Identity.run(task.credentials(), () -> {
+        return result(kernelCall("a change to " + rel, task, () -> {
             Libc.Ret pfd = openBeneath(p, Libc.O_PATH | Libc.O_DIRECTORY, 0);
             if (pfd.failed()) {
                 return pfd;
@@ -1352,7 +1630,8 @@ public final class LinuxKernel implements Host {
             case VIRTUAL -> {
                 List<String> names = switch (r.listing()) {
                     case "root" -> rootListing();
-                    case "proc" -> List.of("devices", "partitions");
+                    case "proc" -> List.of("devices", "filesystems", "mounts", "partitions", "self");
+                    case "procself" -> List.of("mountinfo", "mounts");
                     case "sys" -> List.of("block");
                     case "sysblock" -> new ArrayList<>(disks.keySet());
                     default -> devListing();
@@ -1640,6 +1919,8 @@ public final class LinuxKernel implements Host {
             return;
         }
         closed = true;
+        // a frozen filesystem left behind hangs the machine: thaw first, so blocked writers return
+        Reclaim.thawAll(dir.rootPath(), l -> LOG.info("blocksim: {}", l));
         for (Map<Integer, OpenFile> t : fdTables.values()) {
             for (OpenFile f : t.values()) {
                 if (!f.dead) {
@@ -1649,6 +1930,7 @@ public final class LinuxKernel implements Host {
             }
         }
         fdTables.clear();
+        Reclaim.unmountAll(dir.rootPath(), dir.rootPath(), l -> LOG.info("blocksim: {}", l));
         for (Disk d : new ArrayList<>(disks.values())) {
             try {
                 teardown(d);

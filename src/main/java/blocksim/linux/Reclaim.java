@@ -94,14 +94,28 @@ public final class Reclaim {
         return new Report(reclaimed, alive, lines);
     }
 
-    private static void reclaimDir(String dir, int dirfd, Consumer<String> out) {
+    /**
+     * Thaws every mount at or below {@code dir}: FITHAW on its root until it fails (EINVAL once
+     * nothing is frozen; 2.6.32-style nested freezes take several), so no writer is left waiting.
+     */
+    static void thawAll(String dir, Consumer<String> out) {
         for (String mp : mountsUnder(dir)) {
             Libc.Ret fd = Libc.open(mp, Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
-            if (!fd.failed()) {
-                if (!Libc.ioctl((int) fd.value(), FITHAW, java.lang.foreign.MemorySegment.NULL).failed()) {
-                    out.accept("cleanup: thawed " + mp);
-                }
-                Libc.close((int) fd.value());
+            if (fd.failed()) {
+                continue;
+            }
+            for (int i = 0; i < 64 && !Libc.ioctl((int) fd.value(), FITHAW, java.lang.foreign.MemorySegment.NULL).failed(); i++) {
+                out.accept("cleanup: thawed " + mp);
+            }
+            Libc.close((int) fd.value());
+        }
+    }
+
+    /** Unmounts every mount below {@code dir} (not {@code keep}), deepest first, lazily when busy. */
+    static void unmountAll(String dir, String keep, Consumer<String> out) {
+        for (String mp : mountsUnder(dir)) {
+            if (mp.equals(keep)) {
+                continue;
             }
             if (Libc.umount2(mp, 0).failed() && Libc.umount2(mp, MNT_DETACH).failed()) {
                 out.accept("cleanup: could not unmount " + mp);
@@ -109,6 +123,11 @@ public final class Reclaim {
                 out.accept("cleanup: unmounted " + mp);
             }
         }
+    }
+
+    private static void reclaimDir(String dir, int dirfd, Consumer<String> out) {
+        thawAll(dir, out);
+        unmountAll(dir, null, out);
         for (int n : Loops.all()) {
             String backing = Loops.backingFile(n);
             if (backing == null || !backing.startsWith(dir + "/")) {

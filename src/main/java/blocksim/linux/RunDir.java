@@ -283,11 +283,9 @@ final class RunDir implements AutoCloseable {
             Libc.close(rootfd);
             rootfd = -1;
         }
-        for (String mp : Reclaim.mountsUnder(path)) {
-            if (Libc.umount2(mp, 0).failed()) {
-                Libc.umount2(mp, MNT_DETACH);
-            }
-        }
+        // a frozen filesystem left behind would hang the machine: thaw, then unmount
+        Reclaim.thawAll(path, l -> { });
+        Reclaim.unmountAll(path, null, l -> { });
         for (String n : list()) {
             if (!n.equals(OWNER)) {
                 byte[] st = new byte[(int) Libc.STAT_SIZE];
