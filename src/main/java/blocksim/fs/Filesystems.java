@@ -867,7 +867,8 @@ public final class Filesystems {
             sb.umount.downRead(t);
             while (sb.bdev != null && thawBdevHoldingUmount(sb, t) == 0) {
                 printk.printk(Printk.Level.WARNING, "Emergency Thaw on " + sb.bdev.name());
-                scheduler.yieldNow();
+                // the loop never ends; a millisecond per turn lets the clock, and so the rest of the system, go on
+                scheduler.sleep(1_000_000L);
             }
             sb.umount.upRead(t);
         }

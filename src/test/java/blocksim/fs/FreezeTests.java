@@ -226,4 +226,17 @@ class FreezeTests {
             }
         }
     }
+
+    /** 2.6.32: an unfrozen filesystem on a device makes do_thaw_all loop, printing "Emergency Thaw on" for ever. */
+    @Test
+    void emergencyThawLoopsOnAnUnfrozenFilesystemIn2632() {
+        try (ShellHarness h = mounted(Profile.LINUX_2_6_32, "ext4")) {
+            h.ok("echo j > /proc/sysrq-trigger");
+            h.ok("sleep 1");
+            long turns = h.kernel.dmesg().lines().filter(l -> l.endsWith("Emergency Thaw on sdb")).count();
+            assertTrue(turns > 100, "the loop goes on: " + turns);
+            assertTrue(!h.kernel.dmesg().contains("Emergency Thaw complete"));
+            assertEquals("before\n", h.ok("cat /mnt/a/old"), "the rest of the system runs meanwhile");
+        }
+    }
 }
