@@ -43,4 +43,19 @@ public interface Machine {
     /** The kernel log since boot, as {@code dmesg} prints it. */
     String dmesg();
 
+    /** What a program of the machine's printed, and its exit status. */
+    record Ran(int status, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs the machine's own program for one of the run's devices, where blocksim's userland
+     * cannot stand in for it: on the live kernel, {@code mke2fs} (as {@code mkfs.ext2},
+     * {@code mkfs.ext3}, {@code mkfs.ext4} or {@code mke2fs}), since the filesystem the model's
+     * mkfs writes is the model's and only the model mounts it. Empty where the machine has none
+     * (the model), or for arguments it does not take; the tool then runs its own code.
+     */
+    default java.util.Optional<Ran> hostProgram(Task task, List<String> argv) {
+        return java.util.Optional.empty();
+    }
+
 }

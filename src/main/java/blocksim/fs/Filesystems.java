@@ -241,7 +241,7 @@ public final class Filesystems {
                 return null;
             }
             if (bdev.fsfreezeCount() > 0) {
-                printk.printk(Printk.Level.WARNING, type.fsName() + ": " + bdev.name() + ": Can't mount, blockdev is frozen");
+                printk.printk(Printk.Level.WARNING, bdev.name() + ": Can't mount, blockdev is frozen");
                 release(bdev, sb, ro, task);
                 out[0] = -Errno.EBUSY.number();
                 return null;
@@ -269,7 +269,7 @@ public final class Filesystems {
     private SuperBlock reuse(SuperBlock sb, boolean ro, BlockDevice bdev, int[] out) {
         if (sb.readOnly != ro) {
             if (rules.freezeHolders618()) {
-                printk.printk(Printk.Level.WARNING, sb.type.fsName() + ": " + bdev.name() + ": Can't mount, would change RO state");
+                printk.printk(Printk.Level.WARNING, bdev.name() + ": Can't mount, would change RO state");
             }
             out[0] = -Errno.EBUSY.number();
             return null;

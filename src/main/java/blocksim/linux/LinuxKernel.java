@@ -1,6 +1,7 @@
 package blocksim.linux;
 
 import blocksim.api.Host;
+import blocksim.api.Machine.Ran;
 import blocksim.api.Kernel;
 import blocksim.api.DiskSpec;
 import blocksim.drivers.Drivers;
@@ -1886,6 +1887,92 @@ public final class LinuxKernel implements Host {
     }
 
     /** The records logged since the adapter started that name one of the run's devices, in the run's names. */
+    /**
+     * The machine's {@code mke2fs} for one of the run's devices (the model's filesystem would not
+     * mount here): only as {@code mkfs.ext2|3|4} or {@code mke2fs}, only with {@code -q}, {@code -F},
+     * {@code -t ext2|ext3|ext4} and a plain {@code -L} label, only for a device of the run's that is
+     * still bound to its image, only for a task with CAP_SYS_ADMIN; its stdin is /dev/null (so it
+     * never asks), its environment only PATH, and the real device names in what it prints are the
+     * run's. Anything else is left to blocksim's own mke2fs.
+     */
+    @Override
+    public Optional<Ran> hostProgram(Task task, List<String> argv) {
+        table(task);
+        if (argv.isEmpty() || !task.capSysAdmin()) {
+            return Optional.empty();
+        }
+        String type = switch (argv.getFirst()) {
+            case "mke2fs", "mkfs.ext2" -> "ext2";
+            case "mkfs.ext3" -> "ext3";
+            case "mkfs.ext4" -> "ext4";
+            default -> null;
+        };
+        String program = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/mke2fs")) ? "/usr/sbin/mke2fs"
+                : java.nio.file.Files.isExecutable(java.nio.file.Path.of("/sbin/mke2fs")) ? "/sbin/mke2fs" : null;
+        if (type == null || program == null) {
+            return Optional.empty();
+        }
+        List<String> opts = new ArrayList<>();
+        String device = null;
+        List<String> args = argv.subList(1, argv.size());
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("-t") || a.equals("-L")) && i + 1 < args.size()) {
+                String v = args.get(++i);
+                if (a.equals("-t") ? !v.matches("ext[234]") : !v.matches("[A-Za-z0-9_.-]{0,16}")) {
+                    return Optional.empty();
+                }
+                if (a.equals("-t")) {
+                    type = v;
+                } else {
+                    opts.add("-L");
+                    opts.add(v);
+                }
+            } else if (a.matches("-[qF]+")) {
+                opts.add(a);
+            } else if (!a.startsWith("-") && device == null) {
+                device = a;
+            } else {
+                return Optional.empty();
+            }
+        }
+        Resolved d = device == null ? Resolved.fail(Errno.ENOENT) : resolve(device);
+        if (d.failed() || d.kind() != Kind.DEVICE || hasRest(d) || sysfsDev(d) == null || !stillOurs(d.disk())) {
+            return Optional.empty();
+        }
+        List<String> cmd = new ArrayList<>(List.of(program, "-t", type));
+        cmd.addAll(opts);
+        cmd.add(d.real());
+        return Optional.of(scheduler.blocking("mke2fs", () -> run(cmd)));
+    }
+
+    private Ran run(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        try {
+            Process p = pb.start();
+            java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getErrorStream().readAllBytes();
+                } catch (java.io.IOException e) {
+                    return new byte[0];
+                }
+            });
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return new Ran(p.exitValue(), toRunNames(new String(out, java.nio.charset.StandardCharsets.UTF_8)),
+                    toRunNames(new String(err.join(), java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            return new Ran(1, "", cmd.getFirst() + ": " + e.getMessage() + "\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Ran(1, "", "");
+        }
+    }
+
     @Override
     public String dmesg() {
         StringBuilder sb = new StringBuilder();

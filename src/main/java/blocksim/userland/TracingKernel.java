@@ -307,6 +307,11 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public java.util.Optional<Ran> hostProgram(Task task, java.util.List<String> argv) {
+        return kernel.hostProgram(task, argv);
+    }
+
+    @Override
     public void close() {
         kernel.close();
     }

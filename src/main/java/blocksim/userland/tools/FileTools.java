@@ -121,6 +121,23 @@ public final class FileTools {
         return status;
     }
 
+    /** {@code rmdir DIR...}: rmdir(2) of each, "failed to remove 'D': ..." (coreutils 9.1). */
+    public static int rmdir(Proc p) {
+        if (p.args().isEmpty()) {
+            p.error("missing operand");
+            return p.tryHelp();
+        }
+        int status = 0;
+        for (String d : p.args()) {
+            SysResult r = p.kernel().rmdir(p.task(), d);
+            if (r.isError()) {
+                p.error("failed to remove '" + d + "': " + r.errno().strerror());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
     /** {@code rm [-f] FILE...}. */
     public static int rm(Proc p) {
         boolean force = false;

@@ -25,6 +25,7 @@ public final class Tools {
         t.put("rm", FileTools::rm);
         t.put("sync", MountTools::sync);
         t.put("touch", FileTools::touch);
+        t.put("rmdir", FileTools::rmdir);
         t.put("cp", FileTools::cp);
         t.put("mv", FileTools::mv);
         t.put("stat", FileTools::stat);
