@@ -1829,6 +1829,16 @@ public final class LinuxKernel implements Host {
         return SysResult.ok();
     }
 
+    /** Thaws the run's frozen filesystems that were unmounted while frozen ({@link Reclaim#thawOrphans}). */
+    void thawOrphans() {
+        for (Disk d : new ArrayList<>(disks.values())) {
+            if (stillOurs(d)) {
+                Reclaim.thawOrphans(Reclaim.loopAndPartitions(d.real()), dir.rootPath() + "/.reattach",
+                        l -> LOG.info("blocksim: {}", l));
+            }
+        }
+    }
+
     private void teardown(Disk d) {
         for (Map<Integer, OpenFile> t : fdTables.values()) {
             for (OpenFile f : t.values()) {
@@ -2018,6 +2028,7 @@ public final class LinuxKernel implements Host {
         }
         fdTables.clear();
         Reclaim.unmountAll(dir.rootPath(), dir.rootPath(), l -> LOG.info("blocksim: {}", l));
+        thawOrphans();
         for (Disk d : new ArrayList<>(disks.values())) {
             try {
                 teardown(d);

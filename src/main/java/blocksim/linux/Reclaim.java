@@ -30,6 +30,8 @@ public final class Reclaim {
     }
 
     private static final long FITHAW = 0xC0045878L;
+    private static final int EBUSY = 16;
+    private static final long MS_SILENT = 32768;
     private static final int MNT_DETACH = 2;
 
     /** What a reclaim did: the runs it reclaimed, and one line per action or refusal. */
@@ -111,6 +113,88 @@ public final class Reclaim {
         }
     }
 
+    /**
+     * A frozen filesystem that was unmounted lives on, frozen, holding its device (measured on
+     * 6.18.44), where no mount table shows it. For each of {@code devices} (a loop device of the
+     * run and its partitions) that is claimed yet mounted nowhere, this mounts it again on
+     * {@code at} (read-write, else read-only: 6.18 reattaches the frozen superblock), thaws it
+     * until FITHAW fails, and unmounts it, so nothing is left frozen.
+     */
+    static void thawOrphans(List<String> devices, String at, Consumer<String> out) {
+        java.util.Set<String> mounted = new java.util.TreeSet<>();
+        for (String line : read("/proc/self/mountinfo").split("\n")) {
+            String[] halves = line.split(" - ", 2);
+            String[] b = halves.length == 2 ? halves[1].split(" ") : new String[0];
+            if (b.length > 1) {
+                mounted.add(unescape(b[1]));
+            }
+        }
+        for (String dev : devices) {
+            Libc.Ret fd = Libc.open(dev, Libc.O_EXCL | Libc.O_CLOEXEC, 0);
+            if (!fd.failed()) {
+                Libc.close((int) fd.value());
+                continue;
+            }
+            if (fd.errno() != EBUSY || mounted.contains(dev)) {
+                continue;
+            }
+            Libc.mkdirat(Libc.AT_FDCWD, at, 0700);
+            boolean done = false;
+            for (String type : List.of("ext4", "ext3", "ext2")) {
+                for (long flags : new long[] {MS_SILENT, MS_SILENT | 1}) {
+                    if (done || Libc.mount(dev, at, type, flags, null).failed()) {
+                        continue;
+                    }
+                    Libc.Ret d = Libc.open(at, Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
+                    if (!d.failed()) {
+                        for (int i = 0; i < 64 && !Libc.ioctl((int) d.value(), FITHAW, java.lang.foreign.MemorySegment.NULL).failed(); i++) {
+                            out.accept("cleanup: thawed " + dev + ", which was frozen and unmounted");
+                        }
+                        Libc.close((int) d.value());
+                    }
+                    if (Libc.umount2(at, 0).failed()) {
+                        Libc.umount2(at, MNT_DETACH);
+                    }
+                    done = true;
+                }
+            }
+            Libc.unlinkat(Libc.AT_FDCWD, at, Libc.AT_REMOVEDIR);
+        }
+    }
+
+    /** {@code /dev/loopN} and its partitions' nodes, from sysfs. */
+    static List<String> loopAndPartitions(String loop) {
+        List<String> out = new ArrayList<>(List.of("/dev/" + loop));
+        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/sys/block", loop))) {
+            names.map(p -> p.getFileName().toString()).filter(n -> n.matches(loop + "p[0-9]+")).sorted()
+                    .forEach(n -> out.add("/dev/" + n));
+        } catch (java.io.IOException e) {
+            // no such device any more
+        }
+        return out;
+    }
+
+    private static String read(String path) {
+        Libc.Ret fd = Libc.open(path, Libc.O_CLOEXEC, 0);
+        if (fd.failed()) {
+            return "";
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        try {
+            while (true) {
+                Libc.Ret n = Libc.read((int) fd.value(), buf, 0, buf.length);
+                if (n.value() <= 0) {
+                    break;
+                }
+                all.write(buf, 0, (int) n.value());
+            }
+        } finally {
+            Libc.close((int) fd.value());
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
     /** Unmounts every mount below {@code dir} (not {@code keep}), deepest first, lazily when busy. */
     static void unmountAll(String dir, String keep, Consumer<String> out) {
         for (String mp : mountsUnder(dir)) {
@@ -142,6 +226,7 @@ public final class Reclaim {
                 out.accept("cleanup: loop" + n + " is bound to " + backing + ", which has no record; leaving it alone");
                 continue;
             }
+            thawOrphans(loopAndPartitions("loop" + n), dir + "/reattach", out);
             if (Loops.teardown(n, rec.image(), rec.readAhead(), l -> out.accept("cleanup: " + l))) {
                 out.accept("cleanup: detached loop" + n + " from " + backing);
             }
@@ -151,24 +236,7 @@ public final class Reclaim {
     /** Mount points at or below {@code dir}, deepest first, from /proc/self/mountinfo. */
     static List<String> mountsUnder(String dir) {
         List<String> out = new ArrayList<>();
-        Libc.Ret fd = Libc.open("/proc/self/mountinfo", Libc.O_CLOEXEC, 0);
-        if (fd.failed()) {
-            return out;
-        }
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[65536];
-        try {
-            while (true) {
-                Libc.Ret n = Libc.read((int) fd.value(), buf, 0, buf.length);
-                if (n.value() <= 0) {
-                    break;
-                }
-                all.write(buf, 0, (int) n.value());
-            }
-        } finally {
-            Libc.close((int) fd.value());
-        }
-        for (String line : all.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : read("/proc/self/mountinfo").split("\n")) {
             String[] f = line.split(" ");
             if (f.length > 4) {
                 String mp = unescape(f[4]);

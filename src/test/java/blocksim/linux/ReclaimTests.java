@@ -88,6 +88,8 @@ class ReclaimTests {
             }
             if (mkfs) {
                 assertTrue(said.toString().contains("cleanup: thawed "), "a run killed with its ext4 frozen was thawed: " + said);
+                assertTrue(said.toString().contains("which was frozen and unmounted"),
+                        "the run killed after unmounting its frozen ext4 had it thawed: " + said);
             }
             assertTrue(said.toString().contains("cleanup: unmounted "), "the lesson's tmpfs at least: " + said);
         }
@@ -180,13 +182,20 @@ class ReclaimTests {
                 if (Libc.ioctl((int) dir.value(), FIFREEZE, MemorySegment.NULL).failed()) {
                     throw new IllegalStateException("FIFREEZE failed");
                 }
+                Libc.close((int) dir.value());
                 step(6);
+                // unmounted while frozen: the superblock lives on, frozen, where no mount table shows it
+                if (Libc.umount2(mp, 0).failed()) {
+                    throw new IllegalStateException("umount of the frozen ext4 failed");
+                }
+                step(7);
             } else {
                 step(5);
                 step(6);
+                step(7);
             }
             k.open(t, "/dev/sda1", OpenFlags.O_RDONLY | OpenFlags.O_EXCL);
-            step(7);
+            step(8);
             Thread.sleep(600_000);
         }
 
