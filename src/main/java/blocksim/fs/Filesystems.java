@@ -588,7 +588,7 @@ public final class Filesystems {
             }
             return freezeBdev(sb, task);
         }
-        return freezeSuper(sb, false, task);
+        return freezeSuper(sb, FREEZE_HOLDER_USERSPACE, null, task);
     }
 
     /** FITHAW: EPERM; 2.6.32 EINVAL without a block device, then {@code thaw_bdev}; 6.18 {@code thaw_super(USERSPACE)}. */
@@ -603,7 +603,7 @@ public final class Filesystems {
             }
             return thawBdev(sb, task);
         }
-        return thawSuper(sb, false, task);
+        return thawSuper(sb, FREEZE_HOLDER_USERSPACE, null, task);
     }
 
     /** {@code ->freeze_fs}: ext3 and ext4 in both eras, ext2 from 2.6.34 on (not in 2.6.32); tmpfs, proc, sysfs, devtmpfs never. */
@@ -615,17 +615,93 @@ public final class Filesystems {
         };
     }
 
-    /** 6.18 {@code freeze_super}. {@code kernel} is FREEZE_HOLDER_KERNEL, else USERSPACE. */
-    int freezeSuper(SuperBlock sb, boolean kernel, Task task) {
+    /** 6.18 {@code enum freeze_holder} ({@code include/linux/fs.h}). */
+    public static final int FREEZE_HOLDER_KERNEL = 1, FREEZE_HOLDER_USERSPACE = 2, FREEZE_MAY_NEST = 4, FREEZE_EXCL = 8;
+
+    /**
+     * 6.18 {@code fs/super.c:may_freeze}: an exclusive kernel freeze needs an owner and none
+     * before it; otherwise a holder may freeze again only with MAY_NEST or when it holds no
+     * freeze yet.
+     */
+    private static boolean mayFreeze(SuperBlock sb, int who, Object owner) {
+        if ((who & FREEZE_EXCL) != 0) {
+            if ((who & FREEZE_HOLDER_KERNEL) == 0 || owner == null || sb.freezeOwner != null) {
+                return false;
+            }
+            if (sb.kcount + sb.ucount > 0) {
+                sb.freezeOwner = owner;
+            }
+            return true;
+        }
+        if ((who & FREEZE_HOLDER_KERNEL) != 0) {
+            return (who & FREEZE_MAY_NEST) != 0 || sb.kcount == 0;
+        }
+        if ((who & FREEZE_HOLDER_USERSPACE) != 0) {
+            return (who & FREEZE_MAY_NEST) != 0 || sb.ucount == 0;
+        }
+        return false;
+    }
+
+    /** 6.18 {@code may_unfreeze}: the kind of holder must hold a freeze; an exclusive one only its owner's. */
+    private static boolean mayUnfreeze(SuperBlock sb, int who, Object owner) {
+        if ((who & FREEZE_EXCL) != 0) {
+            if ((who & FREEZE_HOLDER_KERNEL) == 0 || owner == null || sb.kcount == 0 || sb.freezeOwner != owner) {
+                return false;
+            }
+            if (sb.kcount + sb.ucount > 1) {
+                sb.freezeOwner = null;
+            }
+            return true;
+        }
+        if ((who & FREEZE_HOLDER_KERNEL) != 0) {
+            if (sb.kcount == 1 && sb.freezeOwner != null) {
+                return false; // that reference is the exclusive owner's
+            }
+            return sb.kcount > 0;
+        }
+        if ((who & FREEZE_HOLDER_USERSPACE) != 0) {
+            return sb.ucount > 0;
+        }
+        return false;
+    }
+
+    /** 6.18 {@code freeze_inc}. */
+    private static void freezeInc(SuperBlock sb, int who) {
+        if ((who & FREEZE_HOLDER_KERNEL) != 0) {
+            sb.kcount++;
+        }
+        if ((who & FREEZE_HOLDER_USERSPACE) != 0) {
+            sb.ucount++;
+        }
+    }
+
+    /** 6.18 {@code freeze_dec}: how many holders are left. */
+    private static int freezeDec(SuperBlock sb, int who) {
+        if ((who & FREEZE_HOLDER_KERNEL) != 0 && sb.kcount > 0) {
+            sb.kcount--;
+        }
+        if ((who & FREEZE_HOLDER_USERSPACE) != 0 && sb.ucount > 0) {
+            sb.ucount--;
+        }
+        return sb.kcount + sb.ucount;
+    }
+
+    /**
+     * 6.18 {@code freeze_super(sb, who, owner)}: a dying superblock is EINVAL; a complete freeze is
+     * joined when {@link #mayFreeze} allows (all freezers share one active reference), else EBUSY;
+     * a freeze in progress is waited for; a read-only one is complete at once; otherwise WRITE,
+     * PAGEFAULT, {@code sync_filesystem} (its error unfreezes and is returned), FS, COMPLETE.
+     */
+    public int freezeSuper(SuperBlock sb, int who, Object owner, Task task) {
         if (sb.dying) {
             return -Errno.EINVAL.number();
         }
         sb.umount.downWrite(task);
         while (true) {
             if (sb.frozen == SuperBlock.FREEZE_COMPLETE) {
-                int ret = (kernel ? sb.kcount : sb.ucount) == 0 ? 0 : -Errno.EBUSY.number();
+                int ret = mayFreeze(sb, who, owner) ? 0 : -Errno.EBUSY.number();
                 if (ret == 0) {
-                    holderInc(sb, kernel);
+                    freezeInc(sb, who);
                 }
                 sb.umount.upWrite(task);
                 return ret;
@@ -641,24 +717,25 @@ public final class Filesystems {
         }
         sb.active++;
         if (sb.readOnly) {
+            freezeInc(sb, who);
+            sb.freezeOwner = owner;
             sb.frozen = SuperBlock.FREEZE_COMPLETE;
-            holderInc(sb, kernel);
             sb.unfrozen.wakeUpAll();
             sb.umount.upWrite(task);
             return 0;
         }
-        Freezer owner = new Freezer("the freeze of " + sb.id() + " (task " + task.pid() + " " + task.comm() + ")");
-        sb.freezer = owner;
+        Freezer freezer = new Freezer("the freeze of " + sb.id() + " (task " + task.pid() + " " + task.comm() + ")");
+        sb.freezer = freezer;
         sb.frozen = SuperBlock.FREEZE_WRITE;
         sb.umount.upWrite(task);
-        sb.writers[0].downWrite(owner);
+        sb.writers[0].downWrite(freezer);
         sb.umount.downWrite(task);
         sb.frozen = SuperBlock.FREEZE_PAGEFAULT;
-        sb.writers[1].downWrite(owner);
+        sb.writers[1].downWrite(freezer);
         int ret = sb.ext != null ? sb.ext.sync(task) : 0;
         if (ret != 0) {
-            sb.writers[1].upWrite(owner);
-            sb.writers[0].upWrite(owner);
+            sb.writers[1].upWrite(freezer);
+            sb.writers[0].upWrite(freezer);
             sb.frozen = SuperBlock.UNFROZEN;
             sb.unfrozen.wakeUpAll();
             sb.active--;
@@ -666,27 +743,20 @@ public final class Filesystems {
             return ret;
         }
         sb.frozen = SuperBlock.FREEZE_FS;
-        sb.writers[2].downWrite(owner);
-        holderInc(sb, kernel);
+        sb.writers[2].downWrite(freezer);
+        freezeInc(sb, who);
+        sb.freezeOwner = owner;
         sb.frozen = SuperBlock.FREEZE_COMPLETE;
         sb.unfrozen.wakeUpAll();
         sb.umount.upWrite(task);
         return 0;
     }
 
-    private static void holderInc(SuperBlock sb, boolean kernel) {
-        if (kernel) {
-            sb.kcount++;
-        } else {
-            sb.ucount++;
-        }
-    }
-
-    /** 6.18 {@code thaw_super}: EINVAL unless frozen and held by this kind of holder; the last holder unfreezes. */
-    int thawSuper(SuperBlock sb, boolean kernel, Task task) {
+    /** 6.18 {@code thaw_super(sb, who, owner)}: EINVAL unless frozen and {@link #mayUnfreeze}; the last holder unfreezes. */
+    public int thawSuper(SuperBlock sb, int who, Object owner, Task task) {
         sb.umount.downWrite(task);
         try {
-            return thawSuperLocked(sb, kernel, task);
+            return thawSuperLocked(sb, who, owner, task);
         } finally {
             if (sb.umount.writer() == task) {
                 sb.umount.upWrite(task);
@@ -694,19 +764,11 @@ public final class Filesystems {
         }
     }
 
-    private int thawSuperLocked(SuperBlock sb, boolean kernel, Task task) {
-        if (sb.frozen != SuperBlock.FREEZE_COMPLETE) {
+    private int thawSuperLocked(SuperBlock sb, int who, Object owner, Task task) {
+        if (sb.frozen != SuperBlock.FREEZE_COMPLETE || !mayUnfreeze(sb, who, owner)) {
             return -Errno.EINVAL.number();
         }
-        if ((kernel ? sb.kcount : sb.ucount) == 0) {
-            return -Errno.EINVAL.number();
-        }
-        if (kernel) {
-            sb.kcount--;
-        } else {
-            sb.ucount--;
-        }
-        if (sb.kcount + sb.ucount > 0) {
+        if (freezeDec(sb, who) > 0) {
             return 0;
         }
         boolean locked = sb.writers[0].writer() != null;
@@ -717,11 +779,60 @@ public final class Filesystems {
             }
         }
         sb.freezer = null;
+        sb.freezeOwner = null;
         sb.unfrozen.wakeUpAll();
         sb.active--;
         sb.umount.upWrite(task);
         killIfUnused(sb, task);
         return 0;
+    }
+
+    /**
+     * 6.18 {@code block/bdev.c:bdev_freeze} (device-mapper's suspend calls it; no userspace path
+     * of the model does yet): nests by {@code bd_fsfreeze_count}; the first freezes the mounted
+     * filesystem through its holder ({@code fs_bdev_freeze}: {@code freeze_super} with
+     * MAY_NEST | USERSPACE), or just syncs a device nobody mounted. An error undoes the count.
+     */
+    public int bdevFreeze(BlockDevice bdev, Task task) {
+        Mutex m = fsfreezeMutex(bdev);
+        m.lock(task);
+        try {
+            bdev.fsfreezeCount(bdev.fsfreezeCount() + 1);
+            if (bdev.fsfreezeCount() > 1) {
+                return 0;
+            }
+            Optional<SuperBlock> sb = superOf(bdev);
+            int ret = sb.isPresent() ? freezeSuper(sb.get(), FREEZE_MAY_NEST | FREEZE_HOLDER_USERSPACE, null, task) : 0;
+            if (ret != 0) {
+                bdev.fsfreezeCount(bdev.fsfreezeCount() - 1);
+            }
+            return ret;
+        } finally {
+            m.unlock(task);
+        }
+    }
+
+    /** 6.18 {@code bdev_thaw}: EINVAL when not frozen; the last thaw thaws the filesystem ({@code fs_bdev_thaw}). */
+    public int bdevThaw(BlockDevice bdev, Task task) {
+        Mutex m = fsfreezeMutex(bdev);
+        m.lock(task);
+        try {
+            if (bdev.fsfreezeCount() == 0) {
+                return -Errno.EINVAL.number();
+            }
+            bdev.fsfreezeCount(bdev.fsfreezeCount() - 1);
+            if (bdev.fsfreezeCount() > 0) {
+                return 0;
+            }
+            Optional<SuperBlock> sb = superOf(bdev);
+            int ret = sb.isPresent() ? thawSuper(sb.get(), FREEZE_MAY_NEST | FREEZE_HOLDER_USERSPACE, null, task) : 0;
+            if (ret != 0) {
+                bdev.fsfreezeCount(bdev.fsfreezeCount() + 1);
+            }
+            return ret;
+        } finally {
+            m.unlock(task);
+        }
     }
 
     private Mutex fsfreezeMutex(BlockDevice bdev) {
@@ -856,12 +967,10 @@ public final class Filesystems {
     private void doThawAll(Task t) {
         for (SuperBlock sb : new ArrayList<>(supers)) {
             if (rules.freezeHolders618()) {
-                if (sb.bdev != null) {
-                    while (sb.bdev.fsfreezeCount() > 0) {
-                        sb.bdev.fsfreezeCount(sb.bdev.fsfreezeCount() - 1);
-                    }
+                while (sb.bdev != null && bdevThaw(sb.bdev, t) == 0) {
+                    printk.printk(Printk.Level.WARNING, "Emergency Thaw on " + sb.bdev.name());
                 }
-                thawSuper(sb, false, t);
+                thawSuper(sb, FREEZE_HOLDER_USERSPACE, null, t);
                 continue;
             }
             sb.umount.downRead(t);

@@ -51,6 +51,8 @@ public final class SuperBlock {
     Object claim;
     /** Who holds the writer semaphores while frozen (the wait-for chain names it). */
     Object freezer;
+    /** 6.18 {@code s_writers.freeze_owner}: the owner of an exclusive kernel freeze, or null. */
+    Object freezeOwner;
 
     SuperBlock(FsType type, BlockDevice bdev, Inode.Dir root, ExtFs ext, boolean readOnly, Scheduler scheduler) {
         this.type = type;

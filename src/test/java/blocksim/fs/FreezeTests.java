@@ -239,4 +239,85 @@ class FreezeTests {
             assertEquals("before\n", h.ok("cat /mnt/a/old"), "the rest of the system runs meanwhile");
         }
     }
+
+    private static SuperBlock sbOf(ShellHarness h) {
+        return h.kernel.filesystems().superOf(h.kernel.genhd().lookup("sdb").orElseThrow()).orElseThrow();
+    }
+
+    /**
+     * 6.18 freeze holders (fs/super.c may_freeze, may_unfreeze): a userspace FIFREEZE joins a
+     * kernel freeze; FITHAW then drops only its own reference, and with only the kernel's left it
+     * is EINVAL; sysrq j leaves the kernel's; an exclusive kernel freeze is undone only by its owner.
+     */
+    @Test
+    void kernelAndUserspaceHolders618() {
+        try (ShellHarness h = mounted(Profile.LINUX_6_18, "ext4")) {
+            Filesystems fss = h.kernel.filesystems();
+            SuperBlock sb = sbOf(h);
+            Task k = h.kernel.spawn("kworker", Credentials.ROOT);
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            assertEquals(0, fss.freezeSuper(sb, Filesystems.FREEZE_HOLDER_KERNEL, null, k));
+            assertEquals(Errno.EBUSY.number(), -fss.freezeSuper(sb, Filesystems.FREEZE_HOLDER_KERNEL, null, k),
+                    "a second kernel freeze without MAY_NEST");
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE).isOk(), "userspace joins a kernel freeze");
+            assertEquals(1, sb.kernelHolders());
+            assertEquals(1, sb.userHolders());
+            assertTrue(ioctl(h, root, "/mnt/a", Ioctl.FITHAW).isOk());
+            assertEquals(SuperBlock.FREEZE_COMPLETE, sb.frozen(), "the kernel's freeze stays");
+            assertEquals(Errno.EINVAL, ioctl(h, root, "/mnt/a", Ioctl.FITHAW).errno(), "only the kernel holds it");
+            h.ok("echo j > /proc/sysrq-trigger");
+            h.ok("sleep 1");
+            assertEquals(SuperBlock.FREEZE_COMPLETE, sb.frozen(), "sysrq j does not release a kernel holder");
+            assertEquals(0, fss.thawSuper(sb, Filesystems.FREEZE_HOLDER_KERNEL, null, k));
+            assertEquals(SuperBlock.UNFROZEN, sb.frozen());
+
+            Object owner = "filesystems_freeze";
+            int excl = Filesystems.FREEZE_EXCL | Filesystems.FREEZE_HOLDER_KERNEL;
+            assertEquals(0, fss.freezeSuper(sb, excl, owner, k));
+            assertEquals(Errno.EINVAL.number(), -fss.thawSuper(sb, Filesystems.FREEZE_HOLDER_KERNEL, null, k),
+                    "the last kernel reference is the exclusive owner's");
+            assertEquals(Errno.EINVAL.number(), -fss.thawSuper(sb, excl, "someone else", k));
+            assertEquals(0, fss.thawSuper(sb, excl, owner, k));
+            assertEquals(SuperBlock.UNFROZEN, sb.frozen());
+        }
+    }
+
+    /**
+     * 6.18 block/bdev.c bdev_freeze and bdev_thaw (device-mapper's suspend): they nest by
+     * bd_fsfreeze_count and freeze the mounted filesystem as a userspace holder with MAY_NEST, so
+     * a FIFREEZE then is EBUSY (it does not nest), a FITHAW drops that reference; a thaw of
+     * nothing is EINVAL; a new mount of a frozen device is EBUSY with "Can't mount, blockdev is
+     * frozen"; sysrq j thaws the device-level freezes, saying so for each.
+     */
+    @Test
+    void blockDeviceFreeze618() {
+        try (ShellHarness h = mounted(Profile.LINUX_6_18, "ext4")) {
+            Filesystems fss = h.kernel.filesystems();
+            SuperBlock sb = sbOf(h);
+            blocksim.block.BlockDevice sdb = sb.bdev();
+            Task k = h.kernel.spawn("dm", Credentials.ROOT);
+            Task root = h.kernel.spawn("t", Credentials.ROOT);
+            assertEquals(0, fss.bdevFreeze(sdb, k));
+            assertEquals(0, fss.bdevFreeze(sdb, k), "nested");
+            assertEquals(2, sdb.fsfreezeCount());
+            assertEquals(1, sb.userHolders(), "one freeze_super for both");
+            assertEquals(Errno.EBUSY, ioctl(h, root, "/mnt/a", Ioctl.FIFREEZE).errno(),
+                    "FIFREEZE does not nest with fs_bdev_freeze's userspace reference");
+            h.ok("echo j > /proc/sysrq-trigger");
+            h.ok("sleep 1");
+            assertEquals(SuperBlock.UNFROZEN, sb.frozen());
+            assertEquals(0, sdb.fsfreezeCount());
+            assertEquals(2, h.kernel.dmesg().lines().filter(l -> l.endsWith("Emergency Thaw on sdb")).count(), h.kernel.dmesg());
+            assertEquals(Errno.EINVAL.number(), -fss.bdevThaw(sdb, k));
+
+            h.ok("disk add sdc 16MiB");
+            h.ok("mkfs.ext4 -q /dev/sdc");
+            blocksim.block.BlockDevice sdc = h.kernel.genhd().lookup("sdc").orElseThrow();
+            assertEquals(0, fss.bdevFreeze(sdc, k), "a device nobody mounted: only synced");
+            assertEquals(Errno.EBUSY, h.kernel.mount(root, "/dev/sdc", "/mnt/b", "ext4", 0, null).errno());
+            assertTrue(h.kernel.dmesg().contains("sdc: Can't mount, blockdev is frozen"), h.kernel.dmesg());
+            assertEquals(0, fss.bdevThaw(sdc, k));
+            assertTrue(h.kernel.mount(root, "/dev/sdc", "/mnt/b", "ext4", 0, null).isOk());
+        }
+    }
 }
