@@ -451,6 +451,12 @@ public final class SimKernel implements Host {
         return r.isOk() ? r : r.during(() -> Strace.truncate(path, length));
     }
 
+    @Override
+    public SysResult utimensat(Task task, String path) {
+        SysResult r = pathCall(task, path, () -> files.utimens(task, path));
+        return r.isOk() ? r : r.during(() -> "utimensat(AT_FDCWD, " + Strace.quote(path) + ", NULL, 0)");
+    }
+
     /** Superblocks and mounts, for tests. */
     public Filesystems filesystems() {
         return fss;

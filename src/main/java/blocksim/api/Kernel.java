@@ -92,6 +92,13 @@ public interface Kernel extends AutoCloseable {
     /** truncate(2): EINVAL for a negative length, then as ftruncate after the walk (EISDIR, EROFS, EACCES). */
     SysResult truncate(Task task, String path, long length);
 
+    /**
+     * utimensat(2) with the times NULL (set to now), as touch calls it: 0, or the walk's errno,
+     * EROFS, EACCES. The model keeps no times; it answers as the kernel does, waiting like any
+     * attribute change while the filesystem is frozen.
+     */
+    SysResult utimensat(Task task, String path);
+
     /** creat(2): open with {@code O_CREAT | O_WRONLY | O_TRUNC}. */
     default SysResult creat(Task task, String path) {
         return open(task, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);

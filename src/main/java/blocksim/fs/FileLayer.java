@@ -368,6 +368,28 @@ public final class FileLayer {
     }
 
     /**
+     * utimensat(2) with NULL times, {@code fs/utimes.c:do_utimes_path}/{@code vfs_utimes}: the
+     * walk, {@code mnt_want_write} (waits while frozen; EROFS), then the owner or write permission
+     * (EACCES). Nothing changes: the model keeps no times.
+     */
+    public int utimens(Task task, String path) {
+        Vfs.Lookup l = vfs.lookup(path);
+        if (l.errno() != null) {
+            return -l.errno().number();
+        }
+        int w = fss.wantWrite(l.mount(), task);
+        if (w < 0) {
+            return w;
+        }
+        try {
+            Inode i = l.inode();
+            return task.credentials().uid() == i.uid() || permitted(task, i, 2) ? 0 : -Errno.EACCES.number();
+        } finally {
+            fss.dropWrite(l.mount(), task);
+        }
+    }
+
+    /**
      * truncate(2), {@code vfs_truncate}: the walk, EISDIR for a directory, EINVAL for anything
      * but a regular file, {@code mnt_want_write} (waits while frozen; EROFS), EACCES without write
      * permission, then the new size. The caller has answered a negative length with EINVAL.

@@ -117,6 +117,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNC = downcall("sync", FunctionDescriptor.ofVoid());
+    private static final MethodHandle UTIMENSAT = downcall("utimensat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle TRUNCATE = downcall("truncate64", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle RENAMEAT = downcall("renameat",
@@ -424,6 +426,16 @@ final class Libc {
         Scratch s = scratch();
         try {
             SYNC.invokeExact(s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** utimensat(dirfd, path, NULL, flags): the times set to now. */
+    static Ret utimensat(int dirfd, String path, int flags) {
+        Scratch s = scratch();
+        try {
+            return ret((int) UTIMENSAT.invokeExact(s.state, dirfd, cstring(s.path, path), MemorySegment.NULL, flags), s.state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

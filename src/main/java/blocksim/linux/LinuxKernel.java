@@ -1485,6 +1485,38 @@ public final class LinuxKernel implements Host {
         return r.isOk() ? r : r.during(() -> Strace.rename(from, to));
     }
 
+    /**
+     * utimensat(2) with NULL times of a path below the lesson's root (through a descriptor opened
+     * beneath it); elsewhere the model's answer: the walk's errno, or EACCES for what the run may
+     * not change (the machine's /dev, /proc and /sys), never reaching the machine.
+     */
+    @Override
+    public SysResult utimensat(Task task, String path) {
+        table(task);
+        MisuseException.requireNonNull(path, "the path");
+        Resolved t = resolve(path);
+        SysResult r;
+        if (t.failed()) {
+            r = SysResult.fail(t.errno());
+        } else if (t.kind() != Kind.ROOT) {
+            Errno e = exists(t);
+            r = SysResult.fail(e != null ? e : Errno.EACCES);
+        } else {
+            r = result(kernelCall("utimensat(2)", task, () -> {
+                Libc.Ret fd = openBeneath(t, Libc.O_PATH, 0);
+                if (fd.failed()) {
+                    return fd;
+                }
+                try {
+                    return Libc.utimensat(Libc.AT_FDCWD, "/proc/self/fd/" + fd.value(), 0);
+                } finally {
+                    Libc.close((int) fd.value());
+                }
+            }));
+        }
+        return r.isOk() ? r : r.during(() -> "utimensat(AT_FDCWD, " + Strace.quote(path) + ", NULL, 0)");
+    }
+
     /** truncate(2) of a file below the lesson's root, through a descriptor opened beneath it. */
     @Override
     public SysResult truncate(Task task, String path, long length) {

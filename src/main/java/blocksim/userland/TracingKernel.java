@@ -212,6 +212,12 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public SysResult utimensat(Task task, String path) {
+        count();
+        return log(task, "utimensat(AT_FDCWD, " + blocksim.uapi.Strace.quote(path) + ", NULL, 0)", kernel.utimensat(task, path));
+    }
+
+    @Override
     public SysResult rename(Task task, String from, String to) {
         count();
         return log(task, blocksim.uapi.Strace.rename(from, to), kernel.rename(task, from, to));
