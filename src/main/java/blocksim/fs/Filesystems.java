@@ -300,13 +300,14 @@ public final class Filesystems {
     private SuperBlock fill(SuperBlock probe, FsType type, BlockDevice bdev, boolean ro, boolean silent, Object holder,
             Task task, int[] out) {
         ExtFs.Mounted m = ExtFs.read(bdev, fops, task, clock::nanos, this::dirtied);
-        String prefix = rules.freezeHolders618() ? "EXT4-fs (" + bdev.name() + "): " : "EXT4-fs (" + bdev.name() + "): ";
+        String prefix = "EXT4-fs (" + bdev.name() + "): ";
         if (m.errno() == null && !typeFits(type, m.fs().sup.kind())) {
             m = new ExtFs.Mounted(null, Errno.EINVAL, "couldn't mount as " + type.fsName() + " due to feature incompatibilities");
         }
         if (m.errno() != null) {
             if (!silent || m.errno() != Errno.EINVAL) {
-                printk.printk(Printk.Level.ERR, prefix + m.log());
+                boolean magic = m.log().startsWith("VFS: Can't find");
+                printk.printk(Printk.Level.ERR, magic ? cantFind(type, bdev) : prefix + m.log());
             }
             release(bdev, holder, ro, task);
             out[0] = -m.errno().number();
@@ -322,9 +323,44 @@ public final class Filesystems {
         }
         bdev.mountedSuper(sb);
         supers.add(sb);
-        printk.printk(Printk.Level.INFO, prefix + mountedLine(m.fs(), ro));
+        for (String line : mountedLines(type, m.fs(), ro, bdev)) {
+            printk.printk(Printk.Level.INFO, line);
+        }
         out[0] = 1;
         return sb;
+    }
+
+    /**
+     * The bad-magic line of the driver that mounts {@code type}: 6.18's ext4 serves ext2, ext3 and
+     * ext4 ({@code ext4_msg}); 2.6.32 has a driver for each: {@code fs/ext2/super.c} "VFS: Can't
+     * find an ext2 filesystem on dev sdb.", {@code fs/ext3/super.c} "VFS: Can't find ext3
+     * filesystem on dev sdb.", {@code fs/ext4/super.c} "EXT4-fs (sdb): VFS: Can't find ext4 filesystem".
+     */
+    private String cantFind(FsType type, BlockDevice bdev) {
+        if (rules.freezeHolders618() || type == FsType.EXT4) {
+            return "EXT4-fs (" + bdev.name() + "): VFS: Can't find ext4 filesystem";
+        }
+        return type == FsType.EXT3 ? "VFS: Can't find ext3 filesystem on dev " + bdev.name() + "."
+                : "VFS: Can't find an ext2 filesystem on dev " + bdev.name() + ".";
+    }
+
+    /**
+     * What a successful mount logs. 6.18 {@code ext4_fill_super}: "mounted filesystem UUID r/w with
+     * ordered data mode. Quota mode: none." 2.6.32: ext4 "EXT4-fs (sdb): mounted filesystem with
+     * ordered data mode"; ext3 {@code fs/jbd/journal.c:kjournald} "kjournald starting.  Commit
+     * interval 5 seconds", {@code ext3_setup_super} "EXT3 FS on sdb, internal journal",
+     * {@code ext3_fill_super} "EXT3-fs: mounted filesystem with ordered data mode."; ext2 nothing.
+     */
+    private List<String> mountedLines(FsType type, ExtFs fs, boolean ro, BlockDevice bdev) {
+        String prefix = "EXT4-fs (" + bdev.name() + "): ";
+        if (rules.freezeHolders618() || type == FsType.EXT4) {
+            return List.of(prefix + mountedLine(fs, ro));
+        }
+        if (type == FsType.EXT3) {
+            return List.of("kjournald starting.  Commit interval 5 seconds", "EXT3 FS on " + bdev.name() + ", internal journal",
+                    "EXT3-fs: mounted filesystem with ordered data mode.");
+        }
+        return List.of();
     }
 
     /** Whether {@code -t type} can mount a filesystem of {@code kind}: ext4 mounts all three; ext2/ext3 only theirs and older. */
@@ -1081,7 +1117,11 @@ public final class Filesystems {
     private String fsOpts(SuperBlock sb) {
         return switch (sb.type) {
             case DEVTMPFS -> ",mode=755";
-            case EXT2, EXT3, EXT4 -> rules.freezeHolders618() ? "" : (sb.type == FsType.EXT2 ? "" : ",barrier=1,data=ordered");
+            // 2.6.32 ext4_show_options always shows barrier and the data mode; ext3_show_options and
+            // ext2_show_options show errors=continue (the superblock's s_errors) and ext3 the data mode
+            case EXT4 -> rules.freezeHolders618() ? "" : ",barrier=1,data=ordered";
+            case EXT3 -> rules.freezeHolders618() ? "" : ",errors=continue,data=ordered";
+            case EXT2 -> rules.freezeHolders618() ? "" : ",errors=continue";
             default -> "";
         };
     }

@@ -190,4 +190,39 @@ class MountTests {
             assertEquals("umount: /mnt/nothere: no mount point specified.\n", h.run("umount /mnt/nothere").output());
         }
     }
+
+    /** Which driver mounts what, and what it logs and shows: 6.18's ext4 serves all three; 2.6.32 has ext2 and ext3 drivers of its own. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void eachErasDriverLogsAndShowsItsOwnWay(Profile profile) {
+        try (ShellHarness h = new ShellHarness(profile, KernelConfig.defaults())) {
+            h.ok("disk add sdb 16MiB");
+            h.ok("disk add sdc 16MiB");
+            h.ok("mkfs.ext3 -q /dev/sdb");
+            h.ok("mkfs.ext2 -q /dev/sdc");
+            h.ok("mkdir /mnt/a /mnt/b");
+            h.ok("mount /dev/sdb /mnt/a");
+            h.ok("mount /dev/sdc /mnt/b");
+            String log = h.kernel.dmesg();
+            String mounts = h.ok("cat /proc/mounts");
+            if (profile == Profile.LINUX_6_18) {
+                assertTrue(log.matches("(?s).*EXT4-fs \\(sdb\\): mounted filesystem [0-9a-f-]{36} r/w with ordered data mode\\. Quota mode: none\\..*"), log);
+                assertTrue(log.matches("(?s).*EXT4-fs \\(sdc\\): mounted filesystem [0-9a-f-]{36} r/w without journal\\. Quota mode: none\\..*"), log);
+                assertTrue(mounts.contains("/dev/sdb /mnt/a ext3 rw,relatime 0 0\n"), mounts);
+                assertTrue(mounts.contains("/dev/sdc /mnt/b ext2 rw,relatime 0 0\n"), mounts);
+            } else {
+                assertTrue(log.contains("kjournald starting.  Commit interval 5 seconds\n"), log);
+                assertTrue(log.contains("EXT3 FS on sdb, internal journal\n"), log);
+                assertTrue(log.contains("EXT3-fs: mounted filesystem with ordered data mode.\n"), log);
+                assertFalse(log.lines().anyMatch(l -> l.contains("sdc") && !l.contains("unknown partition table")),
+                        "2.6.32's ext2 logs nothing at mount: " + log);
+                assertTrue(mounts.contains("/dev/sdb /mnt/a ext3 rw,relatime,errors=continue,data=ordered 0 0\n"), mounts);
+                assertTrue(mounts.contains("/dev/sdc /mnt/b ext2 rw,relatime,errors=continue 0 0\n"), mounts);
+            }
+            h.ok("disk add sdd 16MiB");
+            h.run("mount -t ext3 /dev/sdd /mnt/a");
+            assertTrue(h.kernel.dmesg().contains(profile == Profile.LINUX_6_18 ? "EXT4-fs (sdd): VFS: Can't find ext4 filesystem"
+                    : "VFS: Can't find ext3 filesystem on dev sdd."), h.kernel.dmesg());
+        }
+    }
 }
