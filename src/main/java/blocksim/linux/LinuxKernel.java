@@ -148,6 +148,7 @@ public final class LinuxKernel implements Host {
     private LinuxKernel(RunDir dir, long seed) {
         this.dir = dir;
         this.scheduler = new blocksim.kernel.Scheduler(new blocksim.kernel.VirtualClock(), seed);
+        this.scheduler.setKernelState(t -> realState(t.task()));
         this.kmsg = Kmsg.fromNow();
         this.shutdownHook = Thread.ofPlatform().unstarted(this::close);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -757,7 +758,7 @@ public final class LinuxKernel implements Host {
                         return SysResult.fail(Errno.EACCES);
                     }
                 }
-                ret = scheduler.blocking("open(2)", () -> Identity.run(c, () -> openBeneath(r, flags | Libc.O_NOFOLLOW, 0644)));
+                ret = kernelCall("open(2)", task, () -> openBeneath(r, flags | Libc.O_NOFOLLOW, 0644));
             }
             case SYSFS, PROC -> {
                 if (r.kind() == Kind.SYSFS && !stillOurs(r.disk())) {
@@ -1591,7 +1592,36 @@ public final class LinuxKernel implements Host {
      * ({@link blocksim.kernel.Scheduler#blocking}).
      */
     private <T> T kernelCall(String what, Task task, java.util.function.Supplier<T> call) {
-        return scheduler.blocking(what, () -> Identity.run(task.credentials(), call));
+        return scheduler.blocking(what, () -> Identity.run(task.credentials(), () -> {
+            long tid = Libc.syscall(SYS_GETTID, 0, 0, 0).value();
+            inKernel.put(task.pid(), tid);
+            try {
+                return call.get();
+            } finally {
+                inKernel.remove(task.pid());
+            }
+        }));
+    }
+
+    private static final long SYS_GETTID = 186;
+    /** The machine's thread id of each task now in a real call, by pid. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> inKernel = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What the machine says of a task's thread stuck in a real call, for the deadlock report: its
+     * state letter and wait channel from {@code /proc/self/task/TID/stat} and {@code wchan}
+     * (" (state D in percpu_rwsem_wait)").
+     */
+    private String realState(Task task) {
+        Long tid = inKernel.get(task.pid());
+        if (tid == null) {
+            return "";
+        }
+        String stat = Reclaim.readText("/proc/self/task/" + tid + "/stat");
+        String wchan = Reclaim.readText("/proc/self/task/" + tid + "/wchan").strip();
+        int close = stat.lastIndexOf(')');
+        String state = close > 0 && close + 2 < stat.length() ? stat.substring(close + 2, close + 3) : "?";
+        return " (state " + state + (wchan.isEmpty() || wchan.equals("0") ? "" : " in " + wchan) + ")";
     }
 
     private interface AtCall {

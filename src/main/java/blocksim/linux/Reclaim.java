@@ -174,6 +174,11 @@ public final class Reclaim {
         return out;
     }
 
+    /** A small file of the machine's, as text ("" when it cannot be read). */
+    static String readText(String path) {
+        return read(path);
+    }
+
     private static String read(String path) {
         Libc.Ret fd = Libc.open(path, Libc.O_CLOEXEC, 0);
         if (fd.failed()) {

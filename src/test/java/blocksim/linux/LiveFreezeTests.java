@@ -89,6 +89,34 @@ class LiveFreezeTests {
         assertTrue(Reclaim.mountsUnder("/var/tmp/blocksim").isEmpty(), "nothing left mounted");
     }
 
+    /**
+     * A real writer that nothing will ever thaw: after the grace the run ends in the deadlock
+     * report, which names the real thread's state and wait channel; closing the kernel thaws the
+     * filesystem, so the thread returns and nothing is left.
+     */
+    @Test
+    void aRealWriterNobodyThawsIsAReportedDeadlock() throws Exception {
+        Live.assumeAvailable();
+        try (LinuxKernel k = LinuxKernel.start()) {
+            k.diskAdd(DiskSpec.of("loop0", 32L << 20));
+            realMkfs(k, "loop0");
+            Task root = k.spawn("t", Credentials.ROOT);
+            k.mkdir(root, "/mnt/a", 0755);
+            assertTrue(k.mount(root, "/dev/loop0", "/mnt/a", "ext4", 0, null).isOk());
+            assertEquals(0, ioctl(k, root, "/mnt/a", Ioctl.FIFREEZE));
+            Scheduler s = k.scheduler();
+            Task w = k.spawn("writer", Credentials.ROOT);
+            Scheduler.KThread writer = s.spawn(w, "writer", () -> {
+                int fd = k.open(w, "/mnt/a/f", OpenFlags.O_WRONLY | OpenFlags.O_CREAT).intValue();
+                k.write(w, fd, new byte[1], 0, 1);
+            });
+            String dead = s.runUntil(writer::done);
+            assertTrue(dead != null && dead.contains("writer) waits in the kernel: ") && dead.contains("(state D"), dead);
+            s.kill(writer);
+        }
+        assertTrue(Reclaim.mountsUnder("/var/tmp/blocksim").isEmpty(), "nothing left mounted");
+    }
+
     /** tmpfs and bind mounts inside the lesson's root, and umount2's answers, agree with the model. */
     @Test
     void tmpfsAndBindMountsAgreeWithTheModel() {
