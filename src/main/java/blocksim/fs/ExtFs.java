@@ -196,6 +196,11 @@ final class ExtFs implements Backing {
         return n;
     }
 
+    /** The inode number of one of this filesystem's inodes. */
+    int inoOf(Inode i) {
+        return ino(i);
+    }
+
     /** Takes a new inode into this filesystem ({@code ext4_new_inode}). */
     void adopt(Inode i) {
         ino(i);

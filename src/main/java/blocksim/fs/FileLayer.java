@@ -164,12 +164,22 @@ public final class FileLayer {
             f.writeStart = pos;
             return f.ops.write(f, buf, off, len, pos, task);
         }
-        fss.startWrite(f.mount.sb, task);
+        blocksim.kernel.Mutex iMutex = fss.writeLock(f);
+        if (iMutex != null) {
+            iMutex.lock(task);
+        }
         try {
-            f.writeStart = appendPosition(f, pos);
-            return f.ops.write(f, buf, off, len, f.writeStart, task);
+            fss.startWrite(f.mount.sb, task);
+            try {
+                f.writeStart = appendPosition(f, pos);
+                return f.ops.write(f, buf, off, len, f.writeStart, task);
+            } finally {
+                fss.endWrite(f.mount.sb, task);
+            }
         } finally {
-            fss.endWrite(f.mount.sb, task);
+            if (iMutex != null) {
+                iMutex.unlock(task);
+            }
         }
     }
 

@@ -945,6 +945,25 @@ public final class Filesystems {
                 () -> "waits for " + sb.id() + " to thaw (s_wait_unfrozen, s_frozen " + sb.frozen + ")");
     }
 
+    /** 2.6.32 {@code inode->i_mutex} of regular files, made on first use. */
+    private final java.util.WeakHashMap<Inode.Regular, Mutex> iMutex = new java.util.WeakHashMap<>();
+
+    /**
+     * 2.6.32 {@code generic_file_aio_write} takes the inode's {@code i_mutex} before
+     * {@code __generic_file_aio_write} checks the freeze, so a writer waiting for a thaw holds it
+     * and a second writer of the same file waits for the first. 6.18's {@code vfs_write} waits in
+     * {@code file_start_write} before {@code ext4_buffered_write_iter} takes the inode lock: no
+     * lock is held while it waits. Null when the era takes none here.
+     */
+    Mutex writeLock(File f) {
+        if (rules.freezeHolders618() || !(f.inode instanceof Inode.Regular r)) {
+            return null;
+        }
+        SuperBlock sb = f.mount.sb;
+        return iMutex.computeIfAbsent(r, x -> new Mutex("i_mutex of " + (sb.ext != null ? sb.id() + " inode " + sb.ext.inoOf(x)
+                : "a " + sb.type.fsName() + " inode"), scheduler));
+    }
+
     void endWrite(SuperBlock sb, Task task) {
         if (rules.freezeHolders618()) {
             sb.writers[0].upRead(task);

@@ -324,4 +324,21 @@ class FreezeTests {
             assertTrue(h.kernel.mount(root, "/dev/sdc", "/mnt/b", "ext4", 0, null).isOk());
         }
     }
+
+    /** 2.6.32's writer waits for the thaw holding i_mutex, so a second writer of the file waits for the first; 6.18's holds nothing. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void whatAWaitingWriterHolds(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            h.ok("fsfreeze -f /mnt/a");
+            h.run("echo one >> /mnt/a/old &");
+            String dead = h.run("echo two >> /mnt/a/old").deadlock();
+            assertNotNull(dead);
+            if (profile == Profile.LINUX_2_6_32) {
+                assertTrue(dead.matches(".*waits for i_mutex of sdb inode [0-9]+ held by task [0-9]+ \\(echo\\).*"), dead);
+            } else {
+                assertTrue(!dead.contains("i_mutex") && dead.contains("waits for sb_writers of sdb"), dead);
+            }
+        }
+    }
 }
