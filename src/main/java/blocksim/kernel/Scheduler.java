@@ -107,6 +107,7 @@ public final class Scheduler implements Scheduling {
     /** How long every task may sit in real calls, with nothing else to run, before that is a deadlock. */
     private static final long STUCK_MS = 3000;
     private java.util.function.Function<KThread, String> kernelState = t -> "";
+    private java.util.function.Predicate<KThread> stillRunning = t -> false;
     private KThread current;
     private long nextSeq;
     private java.util.function.Consumer<String> trace;
@@ -266,12 +267,19 @@ public final class Scheduler implements Scheduling {
         t.go.release();
         back.acquireUninterruptibly();
         current = null;
-        while (t.inKernel && awaitReturn(GRACE_MS) && t.state == State.RUNNABLE) {
-            // the real call came back within the grace period: the task goes on at once
-            current = t;
-            t.go.release();
-            back.acquireUninterruptibly();
-            current = null;
+        while (t.inKernel) {
+            if (awaitReturn(GRACE_MS)) {
+                if (t.state != State.RUNNABLE) {
+                    break; // another task's call came back; this one is still out
+                }
+                // the real call came back within the grace period: the task goes on at once
+                current = t;
+                t.go.release();
+                back.acquireUninterruptibly();
+                current = null;
+            } else if (!stillRunning.test(t)) {
+                break; // asleep in the machine's kernel: blocked, and the others go on
+            }
         }
         if (t.state == State.DONE) {
             threads.remove(t);
@@ -343,6 +351,14 @@ public final class Scheduler implements Scheduling {
             throw new Killed();
         }
         return result;
+    }
+
+    /**
+     * Whether a task whose real call has outlasted the grace period is still running on the
+     * machine (state R) rather than asleep in its kernel: then it is waited for, not yet blocked.
+     */
+    public void setStillRunning(java.util.function.Predicate<KThread> running) {
+        this.stillRunning = running;
     }
 
     /** How the deadlock report describes a task stuck in a real call (its state on the machine). */

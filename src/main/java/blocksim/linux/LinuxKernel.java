@@ -149,6 +149,7 @@ public final class LinuxKernel implements Host {
         this.dir = dir;
         this.scheduler = new blocksim.kernel.Scheduler(new blocksim.kernel.VirtualClock(), seed);
         this.scheduler.setKernelState(t -> realState(t.task()));
+        this.scheduler.setStillRunning(t -> realState(t.task()).startsWith(" (state R"));
         this.kmsg = Kmsg.fromNow();
         this.shutdownHook = Thread.ofPlatform().unstarted(this::close);
         Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -341,4 +341,30 @@ class FreezeTests {
             }
         }
     }
+
+    /**
+     * What does not wait while frozen (measured on 6.18.44 with timeouts: each returned at once):
+     * an O_WRONLY open of an existing file without O_TRUNC, fsync of a clean file, syncfs, sync,
+     * stat, a read, and a write straight to the block device node.
+     */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void whatDoesNotWait(Profile profile) {
+        try (ShellHarness h = mounted(profile, "ext4")) {
+            Task t = h.kernel.spawn("t", Credentials.ROOT);
+            h.ok("sync");
+            h.ok("fsfreeze -f /mnt/a");
+            SysResult w = h.kernel.open(t, "/mnt/a/old", OpenFlags.O_WRONLY);
+            assertTrue(w.isOk(), w::toString);
+            assertTrue(h.kernel.fsync(t, w.intValue()).isOk(), "a clean file's fsync");
+            assertTrue(h.kernel.syncfs(t, w.intValue()).isOk());
+            h.kernel.close(t, w.intValue());
+            assertTrue(h.kernel.sync(t).isOk());
+            assertTrue(h.kernel.stat(t, "/mnt/a/old").isOk());
+            assertEquals("before\n", h.ok("cat /mnt/a/old"));
+            assertEquals("", h.ok("dd if=/dev/zero of=/dev/sdb bs=512 count=1 seek=30000 conv=notrunc status=none"),
+                    "a write to the device node is not the filesystem's");
+            h.ok("fsfreeze -u /mnt/a");
+        }
+    }
 }
