@@ -123,10 +123,22 @@ public interface Kernel extends AutoCloseable {
     @Override
     void close();
 
-    /** What stat(2) reports: the file type, permissions, owner, device number and size. */
-    record Stat(Type type, int perm, int uid, int gid, int rdevMajor, int rdevMinor, long size) {
+    /**
+     * What stat(2) reports: the file type, permissions, owner, the device number of a device node,
+     * the size; the filesystem's device ({@code st_dev}), the inode number and link count, the
+     * preferred I/O size and the 512-byte blocks allocated; the access, modification and change
+     * times and the birth time (nanoseconds since the epoch; birth -1 where unknown).
+     */
+    record Stat(Type type, int perm, int uid, int gid, int rdevMajor, int rdevMinor, long size, int devMajor,
+                int devMinor, long ino, long nlink, int blksize, long blocks, long atime, long mtime, long ctime,
+                long btime) {
         /** File types. */
         public enum Type { DIRECTORY, REGULAR, BLOCK_DEVICE, CHAR_DEVICE }
+
+        /** The type, permissions, owner, device number and size alone (the rest zero, birth unknown). */
+        public Stat(Type type, int perm, int uid, int gid, int rdevMajor, int rdevMinor, long size) {
+            this(type, perm, uid, gid, rdevMajor, rdevMinor, size, 0, 0, 0, 1, 4096, 0, 0, 0, 0, -1);
+        }
     }
 
     /** A stat result or an errno. */

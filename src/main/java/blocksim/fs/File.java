@@ -15,6 +15,8 @@ public final class File {
     final Inode inode;
     final int flags;
     final FileOps ops;
+    /** The path it was opened by, made absolute and plain ({@code f_path}, as names go). */
+    String path;
     /** The mount it was opened through ({@code f_path.mnt}): its superblock decides freezing and read-only. */
     Mount mount;
     BlockDevice bdev;

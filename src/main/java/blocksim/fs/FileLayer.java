@@ -93,6 +93,8 @@ public final class FileLayer {
                     Inode.Regular file = new Inode.Regular(0644);
                     adopt(dir, file);
                     dir.put(p.name(), file);
+                    fss.created(file, p.mount());
+                    fss.modified(dir, p.mount());
                     inode = file;
                     mount = p.mount();
                 } finally {
@@ -128,10 +130,12 @@ public final class FileLayer {
                 return new Opened(null, Errno.of(-w).orElseThrow());
             }
             reg.truncate();
+            fss.modified(reg, mount);
             fss.dropWrite(mount, task);
         }
         File f = new File(inode, flags, FileOps.of(inode, mount.sb, fss, genhd, fops, rules));
         f.mount = mount;
+        f.path = Filesystems.canonical(path);
         int ret = f.ops.open(f, task);
         if (ret < 0) {
             return new Opened(null, Errno.of(-ret).orElseThrow());
@@ -255,6 +259,8 @@ public final class FileLayer {
             TmpDir made = new TmpDir(mode & 07777);
             adopt(dir, made);
             dir.put(p.name(), made);
+            fss.created(made, p.mount());
+            fss.modified(dir, p.mount());
             return 0;
         } finally {
             if (w == 0) {
@@ -295,6 +301,7 @@ public final class FileLayer {
                 return -Errno.EACCES.number();
             }
             dir.remove(p.name());
+            fss.modified(dir, p.mount());
             return 0;
         } finally {
             fss.dropWrite(p.mount(), task);
@@ -361,6 +368,9 @@ public final class FileLayer {
             }
             da.remove(pa.name());
             db.put(pb.name(), src.get());
+            fss.modified(da, pa.mount());
+            fss.modified(db, pb.mount());
+            fss.changed(src.get(), pa.mount(), false);
             return 0;
         } finally {
             fss.dropWrite(pa.mount(), task);
@@ -393,7 +403,11 @@ public final class FileLayer {
         }
         try {
             Inode i = l.inode();
-            return task.credentials().uid() == i.uid() || permitted(task, i, 2) ? 0 : -Errno.EACCES.number();
+            if (task.credentials().uid() != i.uid() && !permitted(task, i, 2)) {
+                return -Errno.EACCES.number();
+            }
+            fss.changed(i, l.mount(), true);
+            return 0;
         } finally {
             fss.dropWrite(l.mount(), task);
         }
@@ -424,26 +438,27 @@ public final class FileLayer {
                 return -Errno.EACCES.number();
             }
             reg.setSize(length);
+            fss.modified(reg, l.mount());
             return 0;
         } finally {
             fss.dropWrite(l.mount(), task);
         }
     }
 
-    /** {@code vfs_getattr}, reduced to what the tools need: the errno of the walk, or the attributes. */
+    /** {@code vfs_getattr}: the errno of the walk, or the attributes. */
     public Errno stat(String path, Stat[] out) {
         Vfs.Lookup l = vfs.lookup(path);
         Inode i = l.inode();
         if (i == null) {
             return l.errno();
         }
-        out[0] = attributes(i);
+        out[0] = attributes(i, l.mount(), Filesystems.canonical(path));
         return null;
     }
 
     /** fstat: the open file's inode's attributes. */
     public Stat fstat(File f) {
-        return attributes(f.inode);
+        return attributes(f.inode, f.mount, f.path);
     }
 
     /**
@@ -467,6 +482,7 @@ public final class FileLayer {
         fss.startWrite(f.mount.sb, task);
         try {
             reg.setSize(length);
+            fss.modified(reg, f.mount);
             return 0;
         } finally {
             fss.endWrite(f.mount.sb, task);
@@ -542,15 +558,56 @@ public final class FileLayer {
         return 0;
     }
 
-    private static Stat attributes(Inode i) {
-        return switch (i) {
-            case Inode.Dir d -> new Stat(Stat.Type.DIRECTORY, d.perm(), 0, 0, 0, 0, 0);
-            case Inode.Regular r -> new Stat(Stat.Type.REGULAR, r.perm(), 0, 0, 0, 0, r.size());
-            // a sysfs attribute shows a size of a page, a procfs file 0
-            case Inode.Generated g -> new Stat(Stat.Type.REGULAR, g.perm(), 0, 0, 0, 0, g.sysfs() ? 4096 : 0);
-            case Inode.Device d -> new Stat(d.block() ? Stat.Type.BLOCK_DEVICE : Stat.Type.CHAR_DEVICE,
-                    d.perm(), 0, d.gid(), d.rdev().major(), d.rdev().minor(), 0);
-        };
+    /**
+     * {@code generic_fillattr}: type, permissions and owner; the rdev of a device node; the size (a
+     * sysfs attribute shows a page, a procfs file 0); st_dev, the inode number, the links (a
+     * directory: 2 and one per subdirectory), the I/O size (a page; 512 for a block device node,
+     * as measured on 6.18), the 512-byte blocks of the pages a file has, and the times.
+     */
+    private Stat attributes(Inode i, Mount m, String path) {
+        Filesystems.Meta meta = fss.meta(i, m, path);
+        int[] dev = fss.stDev(m.sb);
+        Stat.Type type;
+        int rmaj = 0;
+        int rmin = 0;
+        long size = 0;
+        long nlink = 1;
+        long blocks = 0;
+        int blksize = 4096;
+        int gid = i.gid();
+        switch (i) {
+            case Inode.Dir d -> {
+                type = Stat.Type.DIRECTORY;
+                nlink = 2;
+                for (String name : d.list()) {
+                    if (d.lookup(name).orElse(null) instanceof Inode.Dir && !d.entriesAreLinks()) {
+                        nlink++;
+                    }
+                }
+                if (m.sb.ext != null) {
+                    size = 4096;
+                    blocks = 8;
+                }
+            }
+            case Inode.Regular r -> {
+                type = Stat.Type.REGULAR;
+                size = r.size();
+                blocks = r.pageCount() * 8L;
+            }
+            case Inode.Generated g -> {
+                type = Stat.Type.REGULAR;
+                size = g.sysfs() ? 4096 : 0;
+            }
+            case Inode.Device d -> {
+                type = d.block() ? Stat.Type.BLOCK_DEVICE : Stat.Type.CHAR_DEVICE;
+                rmaj = d.rdev().major();
+                rmin = d.rdev().minor();
+                blksize = d.block() ? 512 : 4096;
+                gid = d.gid();
+            }
+        }
+        return new Stat(type, i.perm(), i.uid(), gid, rmaj, rmin, size, dev[0], dev[1], meta.ino, nlink, blksize, blocks,
+                meta.atime, meta.mtime, meta.ctime, meta.btime);
     }
 
     /** getdents: the names of a directory, or ENOTDIR / the walk's errno. */

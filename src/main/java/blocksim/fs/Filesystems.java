@@ -1044,6 +1044,66 @@ public final class Filesystems {
         return thawBdev(sb, t);
     }
 
+    // ---------------------------------------------------------------- inode numbers and times
+
+    /** An inode's number and times ({@code i_ino}, {@code i_atime}, {@code i_mtime}, {@code i_ctime}, {@code i_btime}), in ns. */
+    static final class Meta {
+        long ino;
+        long atime;
+        long mtime;
+        long ctime;
+        long btime;
+    }
+
+    private final java.util.IdentityHashMap<Inode, Meta> metas = new java.util.IdentityHashMap<>();
+    /** Generated inodes (device nodes, proc and sysfs files) are made anew at each lookup: keyed by their path. */
+    private final java.util.TreeMap<String, Meta> pathMetas = new java.util.TreeMap<>();
+    /** {@code get_next_ino}: tmpfs, devtmpfs, procfs and sysfs inode numbers. */
+    private long nextIno = 1;
+
+    /** The number and times of an inode; one first seen now was made at boot, or now for a new file. */
+    Meta meta(Inode i, Mount m, String path) {
+        Meta got = i instanceof Inode.Generated || i instanceof Inode.Device || path != null && !(i instanceof TmpDir
+                || i instanceof Inode.Regular) ? pathMetas.get(m.sb.id() + ":" + path) : metas.get(i);
+        if (got != null) {
+            return got;
+        }
+        Meta n = new Meta();
+        n.ino = m.sb.ext != null && (i instanceof TmpDir || i instanceof Inode.Regular) ? m.sb.ext.inoOf(i) : nextIno++;
+        if (i instanceof TmpDir || i instanceof Inode.Regular) {
+            metas.put(i, n);
+        } else {
+            pathMetas.put(m.sb.id() + ":" + path, n);
+        }
+        return n;
+    }
+
+    /** A new inode: all four times now ({@code inode_init_owner}, {@code current_time}). */
+    void created(Inode i, Mount m) {
+        Meta n = meta(i, m, null);
+        n.atime = n.mtime = n.ctime = n.btime = clock.nanos();
+    }
+
+    /** Data or entries changed: mtime and ctime now. */
+    void modified(Inode i, Mount m) {
+        Meta n = meta(i, m, null);
+        n.mtime = n.ctime = clock.nanos();
+    }
+
+    /** Attributes changed (a rename, utimensat with NULL times): ctime now, and for utimensat all. */
+    void changed(Inode i, Mount m, boolean times) {
+        Meta n = meta(i, m, null);
+        n.ctime = clock.nanos();
+        if (times) {
+            n.atime = n.mtime = n.ctime;
+        }
+    }
+
+    /** {@code st_dev}: the device of a disk filesystem, else its anonymous 0:N. */
+    int[] stDev(SuperBlock sb) {
+        return sb.bdev != null ? new int[] {sb.bdev.dev().major(), sb.bdev.dev().minor()} : new int[] {0, anonMinor(sb)};
+    }
+
     // ---------------------------------------------------------------- the mount table
 
     /**

@@ -1679,7 +1679,12 @@ public final class LinuxKernel implements Host {
             case 0020000 -> Stat.Type.CHAR_DEVICE;
             default -> Stat.Type.REGULAR;
         };
-        return new Stat(type, mode & 07777, b.getInt(28), b.getInt(32), major, minor, b.getLong(48));
+        long dev = b.getLong(0);
+        int dmaj = (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+        int dmin = (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+        return new Stat(type, mode & 07777, b.getInt(28), b.getInt(32), major, minor, b.getLong(48), dmaj, dmin,
+                b.getLong(8), b.getLong(16), (int) b.getLong(56), b.getLong(64), b.getLong(72) * 1_000_000_000L + b.getLong(80),
+                b.getLong(88) * 1_000_000_000L + b.getLong(96), b.getLong(104) * 1_000_000_000L + b.getLong(112), -1);
     }
 
     @Override

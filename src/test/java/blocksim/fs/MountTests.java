@@ -225,4 +225,28 @@ class MountTests {
                     : "VFS: Can't find ext3 filesystem on dev sdd."), h.kernel.dmesg());
         }
     }
+
+    /** stat's default layout (coreutils 9.1, measured on this machine) from the model's inode numbers, links, sizes and times. */
+    @ParameterizedTest
+    @EnumSource(Profile.class)
+    void statShowsTheInode(Profile profile) {
+        try (ShellHarness h = fs(profile)) {
+            h.ok("mount /dev/sdb /mnt/a");
+            h.ok("sleep 2");
+            h.ok("echo abc > /mnt/a/f");
+            assertEquals("""
+                      File: /mnt/a/f
+                      Size: 4         \tBlocks: 8          IO Block: 4096   regular file
+                    Device: 8,16\tInode: 12          Links: 1
+                    Access: (0644/-rw-r--r--)  Uid: (    0/    root)   Gid: (    0/    root)
+                    Access: 1970-01-01 00:00:02.000000000 +0000
+                    Modify: 1970-01-01 00:00:02.000000000 +0000
+                    Change: 1970-01-01 00:00:02.000000000 +0000
+                     Birth: 1970-01-01 00:00:02.000000000 +0000
+                    """, h.ok("stat /mnt/a/f"));
+            h.ok("mkdir /mnt/a/d");
+            assertEquals("4 directory 2\n", h.ok("stat -c '%h %F %i' /mnt/a"), "2, and one each for lost+found and d");
+            assertEquals("stat: cannot statx '/mnt/a/x': No such file or directory\n", h.run("stat /mnt/a/x").output());
+        }
+    }
 }

@@ -316,11 +316,19 @@ public final class FileTools {
         return status;
     }
 
+    /** coreutils 9.1's default {@code stat} layout: the file's lines, the device node's Device line. */
+    private static final String DEFAULT = "  File: %N\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\n"
+            + "Device: %Hd,%Ld\tInode: %-10i  Links: %h\n"
+            + "Access: (%04a/%10.10A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n Birth: %w\n";
+    private static final String DEFAULT_DEVICE = "  File: %N\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\n"
+            + "Device: %Hd,%Ld\tInode: %-10i  Links: %-5h Device type: %Hr,%Lr\n"
+            + "Access: (%04a/%10.10A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n Birth: %w\n";
+
     /**
-     * {@code stat -c FORMAT FILE...} (also {@code --format=}, {@code --printf=}): %n name, %s size,
-     * %F type, %a octal mode, %A symbolic mode, %u/%g ids, %U/%G names, %t/%T device major/minor
-     * in hex, %% a percent. The default layout needs inode numbers and times, which the model
-     * does not keep: without a format stat says so and fails.
+     * {@code stat [-c FORMAT|--format=FORMAT|--printf=FORMAT] FILE...} (coreutils 9.1): the default
+     * layout, or a format with %n %N %s %b %B %o %F %a %A %u %g %U %G %d %D %i %h %t %T %x %y %z %w
+     * %X %Y %Z %W %%, the Hd/Ld/Hr/Lr halves of device numbers, and printf-style width, precision
+     * and flags; "cannot statx 'F': ..." for what is not there.
      */
     public static int stat(Proc p) {
         String format = null;
@@ -348,10 +356,6 @@ public final class FileTools {
             p.error("missing operand");
             return p.tryHelp();
         }
-        if (format == null) {
-            p.error("the default format shows inode numbers and times, which blocksim does not keep; use -c FORMAT");
-            return 1;
-        }
         int status = 0;
         for (String f : files) {
             Kernel.StatResult st = p.kernel().stat(p.task(), f);
@@ -360,8 +364,15 @@ public final class FileTools {
                 status = 1;
                 continue;
             }
-            String line = render(format, f, st.stat());
-            p.out().print(printf ? line.replace("\\n", "\n").replace("\\t", "\t") : line + "\n");
+            Kernel.Stat s = st.stat();
+            boolean device = s.type() == Kernel.Stat.Type.BLOCK_DEVICE || s.type() == Kernel.Stat.Type.CHAR_DEVICE;
+            String fmt = format != null ? format : device ? DEFAULT_DEVICE : DEFAULT;
+            String line = render(fmt, f, s);
+            if (format == null) {
+                p.out().print(line);
+            } else {
+                p.out().print(printf ? line.replace("\\n", "\n").replace("\\t", "\t") : line + "\n");
+            }
         }
         return status;
     }
@@ -374,28 +385,83 @@ public final class FileTools {
                 out.append(c);
                 continue;
             }
-            char f = format.charAt(++i);
-            switch (f) {
-                case 'n' -> out.append(name);
-                case 's' -> out.append(s.size());
-                case 'F' -> out.append(switch (s.type()) {
-                    case DIRECTORY -> "directory";
-                    case BLOCK_DEVICE -> "block special file";
-                    case CHAR_DEVICE -> "character special file";
-                    case REGULAR -> s.size() == 0 ? "regular empty file" : "regular file";
-                });
-                case 'a' -> out.append(Integer.toOctalString(s.perm()));
-                case 'A' -> out.append(longLine(s, "").split(" ")[0]);
-                case 'u' -> out.append(s.uid());
-                case 'g' -> out.append(s.gid());
-                case 'U' -> out.append(s.uid() == 0 ? "root" : Integer.toString(s.uid()));
-                case 'G' -> out.append(s.gid() == 0 ? "root" : s.gid() == 6 ? "disk" : Integer.toString(s.gid()));
-                case 't' -> out.append(Integer.toHexString(s.rdevMajor()));
-                case 'T' -> out.append(Integer.toHexString(s.rdevMinor()));
-                case '%' -> out.append('%');
-                default -> out.append('?');
+            int j = i + 1;
+            while (j < format.length() && "-+ #0123456789.".indexOf(format.charAt(j)) >= 0) {
+                j++;
+            }
+            String spec = format.substring(i + 1, j);
+            String half = "";
+            if (j < format.length() && (format.charAt(j) == 'H' || format.charAt(j) == 'L')) {
+                half = String.valueOf(format.charAt(j));
+                j++;
+            }
+            if (j >= format.length()) {
+                out.append(format, i, j);
+                break;
+            }
+            char f = format.charAt(j);
+            i = j;
+            Object v = switch (f) {
+                case 'n' -> name;
+                case 'N' -> "'".equals("") ? name : name;
+                case 's' -> s.size();
+                case 'b' -> s.blocks();
+                case 'B' -> 512L;
+                case 'o' -> (long) s.blksize();
+                case 'F' -> typeName(s);
+                case 'a' -> Long.parseLong(Integer.toOctalString(s.perm()));
+                case 'A' -> longLine(s, "").split(" ")[0];
+                case 'u' -> (long) s.uid();
+                case 'g' -> (long) s.gid();
+                case 'U' -> s.uid() == 0 ? "root" : s.uid() == 65534 ? "nobody" : "UNKNOWN";
+                case 'G' -> s.gid() == 0 ? "root" : s.gid() == 6 ? "disk" : s.gid() == 65534 ? "nogroup" : "UNKNOWN";
+                case 'd' -> half.equals("H") ? (long) s.devMajor() : half.equals("L") ? (long) s.devMinor()
+                        : ((long) s.devMajor() << 8) | s.devMinor();
+                case 'D' -> Long.toHexString(((long) s.devMajor() << 8) | s.devMinor());
+                case 'i' -> s.ino();
+                case 'h' -> s.nlink();
+                case 'r' -> half.equals("H") ? (long) s.rdevMajor() : half.equals("L") ? (long) s.rdevMinor()
+                        : ((long) s.rdevMajor() << 8) | s.rdevMinor();
+                case 't' -> Integer.toHexString(s.rdevMajor());
+                case 'T' -> Integer.toHexString(s.rdevMinor());
+                case 'x' -> time(s.atime());
+                case 'y' -> time(s.mtime());
+                case 'z' -> time(s.ctime());
+                case 'w' -> s.btime() < 0 ? "-" : time(s.btime());
+                case 'X' -> s.atime() / 1_000_000_000L;
+                case 'Y' -> s.mtime() / 1_000_000_000L;
+                case 'Z' -> s.ctime() / 1_000_000_000L;
+                case 'W' -> s.btime() < 0 ? 0L : s.btime() / 1_000_000_000L;
+                case '%' -> "%";
+                default -> null;
+            };
+            if (v == null) {
+                out.append('?');
+            } else if (f == '%') {
+                out.append('%');
+            } else if (v instanceof Long n) {
+                out.append(String.format("%" + spec.replace(".", "") + "d", n));
+            } else {
+                out.append(String.format("%" + spec + "s", v));
             }
         }
         return out.toString();
+    }
+
+    private static String typeName(Kernel.Stat s) {
+        return switch (s.type()) {
+            case DIRECTORY -> "directory";
+            case BLOCK_DEVICE -> "block special file";
+            case CHAR_DEVICE -> "character special file";
+            case REGULAR -> s.size() == 0 ? "regular empty file" : "regular file";
+        };
+    }
+
+    /** coreutils' time stamps: local time (the machine's is UTC) to the nanosecond and the offset. */
+    private static String time(long nanos) {
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                (int) Math.floorMod(nanos, 1_000_000_000L), java.time.ZoneOffset.UTC);
+        return String.format("%04d-%02d-%02d %02d:%02d:%02d.%09d +0000", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                t.getHour(), t.getMinute(), t.getSecond(), t.getNano());
     }
 }
