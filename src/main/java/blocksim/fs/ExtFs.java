@@ -44,6 +44,10 @@ final class ExtFs implements Backing {
     private int lastSlot;
     private final java.util.function.LongSupplier clock;
     private final Runnable dirtied;
+    /** The modification times read from the disk, until the VFS keeps them ({@code i_mtime} of the inode read). */
+    private final Map<Inode, Long> readMtime = new IdentityHashMap<>();
+    /** Where a commit finds an inode's modification time (the VFS's; set by the superblock's owner). */
+    java.util.function.ToLongFunction<Inode> mtimeOf = i -> readMtime.getOrDefault(i, 0L);
 
     private ExtFs(BlockDevice bdev, Fops fops, ExtLayout.Super sup, ExtLayout.Geometry geo, TmpDir root,
             java.util.function.LongSupplier clock, Runnable dirtied) {
@@ -121,6 +125,7 @@ final class ExtFs implements Backing {
         rootDir.backing = null;
         build(rootRec, rootDir, recs, built, task, new TreeSet<>());
         copyInto(rootDir);
+        readMtime.put(root, rootRec.mtime());
         return true;
     }
 
@@ -168,6 +173,7 @@ final class ExtFs implements Backing {
                 made = r;
             }
             built.put(child.ino(), made);
+            readMtime.put(made, child.mtime());
             inos.put(made, child.ino());
             usedInos.set(child.ino());
             dir.put(e.getKey(), made);
@@ -194,6 +200,11 @@ final class ExtFs implements Backing {
             }
         }
         return n;
+    }
+
+    /** The modification time an inode had on the disk when it was read (0 for a new one). */
+    long readMtime(Inode i) {
+        return readMtime.getOrDefault(i, 0L);
     }
 
     /** The inode number of one of this filesystem's inodes. */
@@ -375,12 +386,12 @@ final class ExtFs implements Backing {
             if (i instanceof Inode.Dir d) {
                 subdirs.add(d);
             } else if (i instanceof Inode.Regular r) {
-                out.add(new ExtLayout.InodeRec(ino(r), ExtLayout.S_IFREG | r.perm(), r.uid(), r.gid(), r.size(), 0,
+                out.add(new ExtLayout.InodeRec(ino(r), ExtLayout.S_IFREG | r.perm(), r.uid(), r.gid(), r.size(), mtimeOf.applyAsLong(r),
                         new TreeMap<>(), new TreeMap<>(blocks.getOrDefault(r, new TreeMap<>()))));
             }
         }
         out.add(new ExtLayout.InodeRec(ino(dir), ExtLayout.S_IFDIR | dir.perm(), dir.uid(), dir.gid(),
-                ExtLayout.PAGE, 0, entries, new TreeMap<>()));
+                ExtLayout.PAGE, mtimeOf.applyAsLong(dir), entries, new TreeMap<>()));
         for (Inode.Dir d : subdirs) {
             image(d, out);
         }

@@ -314,6 +314,11 @@ public final class Filesystems {
             return null;
         }
         SuperBlock sb = new SuperBlock(type, bdev, m.fs().root, m.fs(), ro, scheduler);
+        ExtFs ext = m.fs();
+        ext.mtimeOf = i -> {
+            Meta known = metas.get(i);
+            return known != null ? known.mtime : ext.readMtime(i);
+        };
         sb.claim = holder;
         if (holder == probe) {
             // the claim was made with the superblock as holder: hand it over
@@ -1069,7 +1074,12 @@ public final class Filesystems {
             return got;
         }
         Meta n = new Meta();
-        n.ino = m.sb.ext != null && (i instanceof TmpDir || i instanceof Inode.Regular) ? m.sb.ext.inoOf(i) : nextIno++;
+        boolean onDisk = m.sb.ext != null && (i instanceof TmpDir || i instanceof Inode.Regular);
+        n.ino = onDisk ? m.sb.ext.inoOf(i) : nextIno++;
+        if (onDisk) {
+            // an inode read from the disk has the times it was written with
+            n.atime = n.mtime = n.ctime = n.btime = m.sb.ext.readMtime(i);
+        }
         if (i instanceof TmpDir || i instanceof Inode.Regular) {
             metas.put(i, n);
         } else {

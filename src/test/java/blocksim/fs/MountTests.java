@@ -247,6 +247,10 @@ class MountTests {
             h.ok("mkdir /mnt/a/d");
             assertEquals("4 directory 2\n", h.ok("stat -c '%h %F %i' /mnt/a"), "2, and one each for lost+found and d");
             assertEquals("stat: cannot statx '/mnt/a/x': No such file or directory\n", h.run("stat /mnt/a/x").output());
+            h.ok("umount /mnt/a");
+            h.ok("sleep 5");
+            h.ok("mount /dev/sdb /mnt/a");
+            assertEquals("1970-01-01 00:00:02.000000000 +0000\n", h.ok("stat -c %y /mnt/a/f"), "the time was written to the disk");
         }
     }
 }
