@@ -1,5 +1,7 @@
 package blocksim.block;
 
+import blocksim.kernel.WaitQueue;
+
 import blocksim.api.Errno;
 import blocksim.kernel.Printk;
 import blocksim.kernel.Ratelimit;
@@ -25,9 +27,35 @@ final class BlkCore {
                 Ratelimit.DEFAULT_INTERVAL_NANOS, Ratelimit.DEFAULT_BURST);
     }
 
-    /** Submits {@code bio} on behalf of {@code task} and waits for it: 0, or -EIO. */
+    /**
+     * {@code submit_bio_wait}: submits {@code bio} on behalf of {@code task} and waits until the
+     * driver has ended it (and every piece split off it): 0, or the driver's -errno (-EIO for a
+     * request the block layer refuses).
+     */
     public int submitBio(Bio bio, Task task) {
-        return genhd.rules.bioCheckEodOnce() ? submitModern(bio, task) : submitOld(bio, task);
+        int ret = genhd.rules.bioCheckEodOnce() ? submitModern(bio, task) : submitOld(bio, task);
+        if (ret != 0) {
+            return ret;
+        }
+        WaitQueue wq = new WaitQueue(genhd.scheduler);
+        bio.onEnd = wq::wakeUpAll;
+        wq.waitEvent(bio::complete, () -> "waits for the " + bio + " (its driver has not ended it)");
+        return bio.status();
+    }
+
+    /**
+     * The remapped bio to the driver: split at the queue's {@code max_sectors}
+     * ({@code bio_split_to_limits}), each piece handed to the driver's request handling.
+     */
+    private int issue(Bio bio, long diskSector) {
+        Gendisk disk = bio.bdev().bdDisk;
+        bio.bdev = disk.part0;
+        bio.sector = diskSector;
+        while (bio.sectors() > disk.maxSectors) {
+            disk.fops.submitBio(disk, bio.split(disk.maxSectors));
+        }
+        disk.fops.submitBio(disk, bio);
+        return 0;
     }
 
     private int submitModern(Bio bio, Task task) {
@@ -46,7 +74,7 @@ final class BlkCore {
             }
             return -Errno.EIO.number();
         }
-        return transfer(bio, bio.sector() + bdev.bdStartSect);
+        return issue(bio, bio.sector() + bdev.bdStartSect);
     }
 
     /**
@@ -74,7 +102,7 @@ final class BlkCore {
         if (badOld(bio, disk.part0, sector, disk.capacity())) {
             return -Errno.EIO.number();
         }
-        return transfer(bio, sector);
+        return issue(bio, sector);
     }
 
     /**
@@ -95,16 +123,23 @@ final class BlkCore {
         return false;
     }
 
-    private static int transfer(Bio bio, long diskSector) {
+    /** A remapped bio carried out on the disk's medium in memory: 0, or -EIO past its end or without one. */
+    static int transfer(Bio bio) {
         DiskStore store = bio.bdev().bdDisk.store;
-        long pos = diskSector * 512;
-        if (Long.compareUnsigned(diskSector, store.sizeBytes() / 512) > 0 || pos > store.sizeBytes() - bio.len()) {
+        if (store == null) {
             return -Errno.EIO.number();
         }
-        if (bio.op() == Bio.Op.READ) {
-            store.read(pos, bio.buf(), bio.off(), bio.len());
-        } else {
-            store.write(pos, bio.buf(), bio.off(), bio.len());
+        long pos = bio.sector() * 512;
+        if (Long.compareUnsigned(bio.sector(), store.sizeBytes() / 512) > 0 || pos > store.sizeBytes() - bio.len()) {
+            return -Errno.EIO.number();
+        }
+        for (Bio.Vec v : bio.vecs()) {
+            if (bio.op() == Bio.Op.READ) {
+                store.read(pos, v.buf(), v.off(), v.len());
+            } else {
+                store.write(pos, v.buf(), v.off(), v.len());
+            }
+            pos += v.len();
         }
         return 0;
     }

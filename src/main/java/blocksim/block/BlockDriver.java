@@ -29,6 +29,17 @@ public interface BlockDriver {
         return -blocksim.api.Errno.ENOTTY.number();
     }
 
+    /**
+     * The driver's request handling ({@code ->submit_bio}, or the request queue behind it): the bio
+     * has been checked, remapped to the whole disk ({@code bio.bdev()} is the disk's part0 and
+     * {@code bio.sector()} the disk's sector) and split to the queue's limits. The driver carries it
+     * out now or later and ends it with {@link Bio#endio}. The default is a disk whose medium is in
+     * memory: it moves the data at once.
+     */
+    default void submitBio(Gendisk disk, Bio bio) {
+        bio.endio(BlkCore.transfer(bio));
+    }
+
     /** Whether the driver has an {@code ->ioctl} at all. */
     default boolean hasIoctl() {
         return false;

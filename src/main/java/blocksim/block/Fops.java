@@ -72,7 +72,7 @@ public final class Fops {
         byte[] bounce = new byte[sectors * 512];
         int skip = (int) (pos % 512);
         if (op == Bio.Op.WRITE && (skip != 0 || (pos + n) % 512 != 0)) {
-            int ret = genhd.blk.submitBio(new Bio(Bio.Op.READ, bdev, first, bounce, 0, bounce.length), task);
+            int ret = submit(Bio.Op.READ, bdev, first, bounce, task);
             if (ret < 0) {
                 return ret;
             }
@@ -80,12 +80,25 @@ public final class Fops {
         if (op == Bio.Op.WRITE) {
             System.arraycopy(buf, off, bounce, skip, n);
         }
-        int ret = genhd.blk.submitBio(new Bio(op, bdev, first, bounce, 0, bounce.length), task);
+        int ret = submit(op, bdev, first, bounce, task);
         if (ret < 0) {
             return ret;
         }
         if (op == Bio.Op.READ) {
             System.arraycopy(bounce, skip, buf, off, n);
+        }
+        return 0;
+    }
+
+    /** The buffer in bios of at most {@link Bio#MAX_VECS} pages each ({@code bio_alloc} per batch of pages), one after another. */
+    private int submit(Bio.Op op, BlockDevice bdev, long first, byte[] bounce, Task task) {
+        int most = Bio.MAX_VECS * Bio.PAGE;
+        for (int done = 0; done < bounce.length; done += most) {
+            int n = Math.min(most, bounce.length - done);
+            int ret = genhd.blk.submitBio(new Bio(op, bdev, first + done / 512, bounce, done, n), task);
+            if (ret < 0) {
+                return ret;
+            }
         }
         return 0;
     }

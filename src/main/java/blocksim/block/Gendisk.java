@@ -40,7 +40,8 @@ public final class Gendisk {
     }
 
     final Genhd genhd;
-    final BlockDriver fops;
+    /** {@code disk->fops}; replaced only by tests that stand in for a driver. */
+    BlockDriver fops;
     final int major;
     final int firstMinor;
     final int minors;

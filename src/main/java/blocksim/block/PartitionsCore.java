@@ -235,7 +235,7 @@ public final class PartitionsCore {
             }
             if (disk.capacity() != 0) {
                 genhd.scanIo(disk);
-                return blkAddPartitions(disk);
+                return blkAddPartitions(disk, task);
             }
             return 0;
         } finally {
@@ -249,12 +249,12 @@ public final class PartitionsCore {
      * read error; a table read partly past the end logs {@code "partially beyond EOD"}; then each
      * slot is added by {@link #blkAddPartition}.
      */
-    private int blkAddPartitions(Gendisk disk) {
+    private int blkAddPartitions(Gendisk disk, Task task) {
         if (!disk.hasPartscan()) {
             return 0;
         }
         Printk printk = genhd.printk;
-        CheckPartition.Result r = checker.check(sectorSource(disk), Genhd.DISK_MAX_PARTS, printk);
+        CheckPartition.Result r = checker.check(sectorSource(disk, task), Genhd.DISK_MAX_PARTS, printk);
         if (r.state() == null) {
             if (r.error() == 0) {
                 return 0;
@@ -322,14 +322,14 @@ public final class PartitionsCore {
         }
         genhd.rescanStart(bdev);
         try {
-            return rescanListed(disk, bdev);
+            return rescanListed(disk, bdev, task);
         } finally {
             genhd.rescanDone(bdev);
         }
     }
 
     /** The body of 2.6.32 rescan_partitions, run while the disk is on the rescan list. */
-    private int rescanListed(Gendisk disk, BlockDevice bdev) {
+    private int rescanListed(Gendisk disk, BlockDevice bdev, Task task) {
         int res = invalidatePartition(disk);
         if (res != 0) {
             return res;
@@ -342,7 +342,7 @@ public final class PartitionsCore {
             return 0;
         }
         genhd.scanIo(disk);
-        CheckPartition.Result r = checker.check(sectorSource(disk), disk.maxParts(), genhd.printk);
+        CheckPartition.Result r = checker.check(sectorSource(disk, task), disk.maxParts(), genhd.printk);
         if (r.state() == null) {
             return r.error() != 0 ? -Errno.EIO.number() : 0;
         }
@@ -383,8 +383,12 @@ public final class PartitionsCore {
         return disk.part0.bdSuper != null ? 1 : 0;
     }
 
-    /** The disk as the parsers see it: 512-byte sectors read from its medium. */
-    static SectorSource sectorSource(Gendisk disk) {
+    /**
+     * The disk as the parsers see it: 512-byte sectors read through the block layer, one bio each
+     * ({@code read_part_sector} / 2.6.32 {@code read_dev_sector} through the disk's page cache), so
+     * a scan waits for a driver that has not answered yet, and a failed read is an I/O error.
+     */
+    SectorSource sectorSource(Gendisk disk, Task task) {
         return new SectorSource() {
             @Override
             public String diskName() {
@@ -404,8 +408,7 @@ public final class PartitionsCore {
             @Override
             public byte[] readSector(long n) {
                 byte[] b = new byte[512];
-                disk.store.read(n * 512, b, 0, 512);
-                return b;
+                return genhd.blk.submitBio(new Bio(Bio.Op.READ, disk.part0, n, b, 0, 512), task) == 0 ? b : null;
             }
         };
     }

@@ -100,9 +100,9 @@ class IoTests {
         void aKernelWriteToAReadOnlyDeviceIsWarnedOnceAndCarriedOut() {
             sim.ioctl(fd, blocksim.uapi.Ioctl.BLKROSET, new blocksim.uapi.IntCell(1));
             BlockDevice part = sim.bdev("sda1");
-            Bio bio = new Bio(Bio.Op.WRITE, part, 0, new byte[512], 0, 512);
-            assertEquals(0, sim.kernel.genhd().blk().submitBio(bio, sim.root));
-            sim.kernel.genhd().blk().submitBio(bio, sim.root);
+            // a bio is ended once: each write is a bio of its own
+            assertEquals(0, sim.kernel.genhd().blk().submitBio(new Bio(Bio.Op.WRITE, part, 0, new byte[512], 0, 512), sim.root));
+            sim.kernel.genhd().blk().submitBio(new Bio(Bio.Op.WRITE, part, 0, new byte[512], 0, 512), sim.root);
             assertEquals(1, sim.log().stream().filter(l -> l.equals("Trying to write to read-only block-device sda1")).count());
         }
     }
