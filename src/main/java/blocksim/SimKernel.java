@@ -457,6 +457,15 @@ public final class SimKernel implements Host {
         return r.isOk() ? r : r.during(() -> "utimensat(AT_FDCWD, " + Strace.quote(path) + ", NULL, 0)");
     }
 
+    @Override
+    public SysResult poll(Task task, int fd, int events, long timeoutMillis) {
+        File f = table(task).get(fd);
+        if (f == null) {
+            return SysResult.ok(0x20);
+        }
+        return SysResult.ok(files.poll(f, events, timeoutMillis < 0 ? -1 : timeoutMillis * 1_000_000L, scheduler, task));
+    }
+
     /** Superblocks and mounts, for tests. */
     public Filesystems filesystems() {
         return fss;

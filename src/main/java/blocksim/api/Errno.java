@@ -48,6 +48,7 @@ public enum Errno {
     ENOSYS(38, "Function not implemented"),
     ENOTEMPTY(39, "Directory not empty"),
     ELOOP(40, "Too many levels of symbolic links"),
+    ENOMSG(42, "No message of desired type"),
     ENODATA(61, "No data available"),
     ETIME(62, "Timer expired"),
     EOVERFLOW(75, "Value too large for defined data type"),

@@ -99,6 +99,13 @@ public interface Kernel extends AutoCloseable {
      */
     SysResult utimensat(Task task, String path);
 
+    /**
+     * poll(2) of one descriptor for {@code events} (POLLIN 0x1, POLLOUT 0x4, POLLMSG 0x400, ...),
+     * waiting up to {@code timeoutMillis} (negative: for ever): the {@code revents} it reports,
+     * 0 on a timeout, POLLNVAL (0x20) for a descriptor that is not open.
+     */
+    SysResult poll(Task task, int fd, int events, long timeoutMillis);
+
     /** creat(2): open with {@code O_CREAT | O_WRONLY | O_TRUNC}. */
     default SysResult creat(Task task, String path) {
         return open(task, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);

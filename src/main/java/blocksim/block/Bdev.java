@@ -245,6 +245,23 @@ public final class Bdev {
      * 2.6.32 {@code fs/block_dev.c:bd_set_size}: the inode size, and the soft block size: the
      * logical block size doubled while it divides the size, up to the page size.
      */
+    /** {@code bd_set_size}, for drivers that size their device themselves. */
+    public void setSize(BlockDevice bdev, long sizeBytes) {
+        bdSetSize(bdev, sizeBytes);
+    }
+
+    /**
+     * {@code set_blocksize}: EINVAL unless a power of two from 512 to a page, and not below the
+     * logical block size; else the device's soft block size.
+     */
+    public int setBlocksize(BlockDevice bdev, int size) {
+        if (size < 512 || size > 4096 || Integer.bitCount(size) != 1 || size < bdev.bdDisk.logicalBlockSize) {
+            return -Errno.EINVAL.number();
+        }
+        bdev.blockSize = size;
+        return 0;
+    }
+
     private static void bdSetSize(BlockDevice bdev, long sizeBytes) {
         bdev.iSize = sizeBytes;
         setInitBlocksize(bdev, sizeBytes);

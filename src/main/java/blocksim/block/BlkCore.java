@@ -61,7 +61,7 @@ final class BlkCore {
     private int submitModern(Bio bio, Task task) {
         BlockDevice bdev = bio.bdev();
         Gendisk disk = bdev.bdDisk;
-        if (!disk.live() || disk.store == null) {
+        if (!disk.live()) {
             return -Errno.EIO.number();
         }
         bioCheckRo(bio);
@@ -92,7 +92,7 @@ final class BlkCore {
     private int submitOld(Bio bio, Task task) {
         BlockDevice bdev = bio.bdev();
         Gendisk disk = bdev.bdDisk;
-        if (!disk.live() || disk.store == null) {
+        if (!disk.live()) {
             return -Errno.EIO.number();
         }
         if (badOld(bio, bdev, bio.sector(), bdev.iSize >>> 9)) {

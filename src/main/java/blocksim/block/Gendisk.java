@@ -110,6 +110,16 @@ public final class Gendisk {
         return old;
     }
 
+    /**
+     * {@code set_capacity} for a driver whose medium is its own (a userspace server): the size in
+     * sectors, without a store; returns the previous capacity.
+     */
+    public long setCapacity(long sectors) {
+        long old = part0.nrSects;
+        part0.nrSects = sectors;
+        return old;
+    }
+
     /** Removes the medium: capacity 0 (a loop device after LOOP_CLR_FD). */
     public void clearMedium() {
         this.store = null;
@@ -209,6 +219,11 @@ public final class Gendisk {
     /** {@code disk_live()}. */
     public boolean live() {
         return !state.contains(State.DEAD);
+    }
+
+    /** {@code disk->fops = ...}: for a driver that allocates its disks before it is ready to serve them. */
+    public void setDriver(BlockDriver driver) {
+        this.fops = driver;
     }
 
     public BlockDevice part0() {

@@ -94,6 +94,11 @@ public final class Genhd {
         }
     }
 
+    /** The scheduler that runs the kernel's tasks (drivers wait on it). */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
     public Profile profile() {
         return profile;
     }
@@ -143,9 +148,61 @@ public final class Genhd {
         return major;
     }
 
-    /** {@code /proc/devices}' block section: "Block devices:" and one "%3d %s" line per major. */
+    /** {@code unregister_blkdev}. */
+    public void unregisterBlkdev(int major) {
+        majorNames.remove(major);
+    }
+
+    /** A character device region ({@code register_chrdev_region} and {@code cdev_add}): its minors, name, driver and node names. */
+    public record CharRegion(int major, int firstMinor, int count, String name, CharDriver driver,
+                             java.util.function.IntFunction<String> nodeName) {
+    }
+
+    /** {@code chrdevs}: mem (1) is always there, for /dev/null and /dev/zero. */
+    private final java.util.List<CharRegion> charRegions = new java.util.ArrayList<>();
+
+    /**
+     * {@code register_chrdev_region} + {@code cdev_add}: EBUSY when the minors overlap a region
+     * already registered on that major. {@code nodeName} names devtmpfs's node for a minor
+     * ({@code device_create}), or gives null for none.
+     */
+    public int registerChrdev(CharRegion region) {
+        for (CharRegion r : charRegions) {
+            if (r.major() == region.major() && region.firstMinor() < r.firstMinor() + r.count()
+                    && r.firstMinor() < region.firstMinor() + region.count()) {
+                return -Errno.EBUSY.number();
+            }
+        }
+        charRegions.add(region);
+        return 0;
+    }
+
+    /** {@code unregister_chrdev_region}. */
+    public void unregisterChrdev(CharRegion region) {
+        charRegions.remove(region);
+    }
+
+    /** The region a character device number falls in ({@code kobj_lookup} of {@code cdev_map}). */
+    public Optional<CharRegion> chrdev(DevT dev) {
+        return charRegions.stream().filter(r -> r.major() == dev.major() && dev.minor() >= r.firstMinor()
+                && dev.minor() < r.firstMinor() + r.count()).findFirst();
+    }
+
+    public java.util.List<CharRegion> chrdevs() {
+        return java.util.List.copyOf(charRegions);
+    }
+
+    /**
+     * {@code fs/proc/devices.c:devinfo_show}: "Character devices:" with mem (1) and each registered
+     * major, a blank line, then "Block devices:", one "%3d %s" line per major.
+     */
     public String procDevicesBlock() {
-        StringBuilder sb = new StringBuilder("Block devices:\n");
+        java.util.TreeMap<Integer, String> chars = new java.util.TreeMap<>();
+        chars.put(1, "mem");
+        charRegions.forEach(r -> chars.putIfAbsent(r.major(), r.name()));
+        StringBuilder sb = new StringBuilder("Character devices:\n");
+        chars.forEach((m, n) -> sb.append(String.format("%3d %s%n", m, n)));
+        sb.append("\nBlock devices:\n");
         majorNames.forEach((m, n) -> sb.append(String.format("%3d %s%n", m, n)));
         return sb.toString();
     }

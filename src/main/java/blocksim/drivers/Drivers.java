@@ -85,6 +85,9 @@ public final class Drivers {
      * (no such module) or -EINVAL (a bad parameter).
      */
     public int insmod(String module, List<String> params, Task task) {
+        if (module.equals("abuse")) {
+            return insmodAbuse(params, task);
+        }
         if (module.equals("blkdev_wait_scan")) {
             if (!params.isEmpty()) {
                 return -Errno.EINVAL.number();
@@ -122,11 +125,59 @@ public final class Drivers {
         return 0;
     }
 
+    /** The ABUSE module, while loaded. */
+    private AbuseDriver abuse;
+
+    /**
+     * {@code insmod abuse [max_abuse=N] [max_part=M] [fixed_max_queue_check=1]}: EEXIST when
+     * loaded, EINVAL for a bad or unknown parameter or a {@code max_abuse} beyond the minors;
+     * the last is the model's switch for the {@code ab_max_queue} test the patch meant.
+     */
+    private int insmodAbuse(List<String> params, Task task) {
+        if (abuse != null) {
+            return -Errno.EEXIST.number();
+        }
+        int maxAbuse = 0;
+        int maxPart = 0;
+        boolean fixed = false;
+        for (String p : params) {
+            String[] kv = p.split("=", 2);
+            if (kv.length != 2 || !kv[1].matches("[0-9]{1,9}")) {
+                return -Errno.EINVAL.number();
+            }
+            int v = Integer.parseInt(kv[1]);
+            switch (kv[0]) {
+                case "max_abuse" -> maxAbuse = v;
+                case "max_part" -> maxPart = v;
+                case "fixed_max_queue_check" -> fixed = v != 0;
+                default -> {
+                    return -Errno.EINVAL.number();
+                }
+            }
+        }
+        if (!AbuseDriver.fits(maxAbuse, maxPart)) {
+            return -Errno.EINVAL.number();
+        }
+        abuse = new AbuseDriver(genhd, maxAbuse, maxPart, fixed, task);
+        return 0;
+    }
+
     /**
      * {@code delete_module}: a driver module unregisters its disks (EBUSY while one of them or a
      * partition is open); a helper module simply goes. -ENOENT when it is not loaded.
      */
     public int rmmod(String module) {
+        if (module.equals("abuse")) {
+            if (abuse == null) {
+                return -Errno.ENOENT.number();
+            }
+            if (abuse.refs > 0 || abuse.devices().stream().anyMatch(d -> d.disk.part0().openers() > 0)) {
+                return -Errno.EBUSY.number();
+            }
+            abuse.unload();
+            abuse = null;
+            return 0;
+        }
         if (loadedHelpers.remove(module)) {
             return 0;
         }

@@ -28,6 +28,14 @@ public final class BlockFs {
             Map<String, Inode> m = new TreeMap<>();
             m.put("null", new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0));
             m.put("zero", new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0));
+            for (Genhd.CharRegion r : genhd.chrdevs()) {
+                for (int minor = r.firstMinor(); minor < r.firstMinor() + r.count(); minor++) {
+                    String name = r.nodeName().apply(minor);
+                    if (name != null) {
+                        m.put(name, new Inode.Device(false, DevT.mkdev(r.major(), minor), 0600, 0));
+                    }
+                }
+            }
             for (Gendisk d : genhd.disks()) {
                 m.put(d.name(), node(d.part0()));
                 for (BlockDevice p : d.partitions()) {

@@ -20,6 +20,8 @@ public final class File {
     /** The mount it was opened through ({@code f_path.mnt}): its superblock decides freezing and read-only. */
     Mount mount;
     BlockDevice bdev;
+    /** A character device's open file, for its driver. */
+    blocksim.block.CharDriver.CharFile chr;
     byte[] snapshot;
     long pos;
     /** Where the last write started (the end of the file for O_APPEND, found once the write could go on). */

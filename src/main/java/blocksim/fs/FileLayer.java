@@ -219,6 +219,35 @@ public final class FileLayer {
     }
 
     /**
+     * poll(2) of one descriptor ({@code do_poll}): the file's mask, kept to {@code events} and
+     * POLLERR, POLLHUP, POLLNVAL; when nothing is ready and the timeout allows, the task waits on
+     * the file's wait queue (or, for a file with none, sleeps the timeout) and looks again. A
+     * negative timeout waits for ever; the answer is the mask, 0 on a timeout.
+     */
+    public int poll(File f, int events, long timeoutNanos, blocksim.kernel.Scheduler scheduler, Task task) {
+        int want = events | 0x8 | 0x10 | 0x20;
+        int mask = f.ops.poll(f, task) & want;
+        if (mask != 0 || timeoutNanos == 0) {
+            return mask;
+        }
+        blocksim.kernel.WaitQueue q = f.ops.pollQueue(f);
+        if (timeoutNanos < 0 && q != null) {
+            int[] got = new int[1];
+            q.waitEvent(() -> (got[0] = f.ops.poll(f, task) & want) != 0, () -> "waits in poll for " + f.path);
+            return got[0];
+        }
+        long deadline = scheduler.nanos() + Math.max(0, timeoutNanos);
+        while (timeoutNanos < 0 || scheduler.nanos() < deadline) {
+            scheduler.sleep(timeoutNanos < 0 ? 10_000_000L : Math.min(10_000_000L, deadline - scheduler.nanos()));
+            mask = f.ops.poll(f, task) & want;
+            if (mask != 0) {
+                return mask;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * FIFREEZE and FITHAW on a filesystem that cannot freeze (tmpfs, devtmpfs, procfs, sysfs):
      * EPERM without CAP_SYS_ADMIN; FIFREEZE EOPNOTSUPP; FITHAW EINVAL (6.18: nothing is frozen;
      * 2.6.32: no block device); null for any other request. The native adapter answers a run's

@@ -18,7 +18,7 @@ import java.util.Optional;
  * kernel's convention: 0 or positive, or {@code -errno}. The checks every file shares (the fd,
  * the mode, {@code rw_verify_area}, SEEK_MAX, FIFREEZE) are the caller's, before these run.
  */
-public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext, FileOps.Seq, FileOps.Mem, FileOps.BlockDev {
+public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext, FileOps.Seq, FileOps.Mem, FileOps.CharDev, FileOps.BlockDev {
 
     /** {@code ->open}: 0, or {@code -errno} (nothing is left open then). */
     default int open(File f, Task task) {
@@ -43,6 +43,16 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext,
         return -Errno.EINVAL.number();
     }
 
+    /** {@code ->poll}: the ready mask; files without one are always ready ({@code DEFAULT_POLLMASK}). */
+    default int poll(File f, Task task) {
+        return 0x145;
+    }
+
+    /** What a poller of the file waits on, or null. */
+    default blocksim.kernel.WaitQueue pollQueue(File f) {
+        return null;
+    }
+
     /** {@code ->unlocked_ioctl}: files without one answer ENOTTY ({@code vfs_ioctl}). */
     default int ioctl(File f, long cmd, IoctlArg arg, Task task) {
         return -Errno.ENOTTY.number();
@@ -56,6 +66,7 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext,
             case Inode.Regular r -> Shmem.INSTANCE;
             case Inode.Generated g -> Seq.INSTANCE;
             case Inode.Device d when d.block() -> new BlockDev(genhd, fops, rules);
+            case Inode.Device d when genhd.chrdev(d.rdev()).isPresent() -> new CharDev(genhd.chrdev(d.rdev()).get().driver());
             case Inode.Device d -> Mem.INSTANCE;
         };
     }
@@ -237,6 +248,54 @@ public sealed interface FileOps permits FileOps.Dir, FileOps.Shmem, FileOps.Ext,
         public long llseek(File f, long offset, int whence) {
             f.pos = 0;
             return 0;
+        }
+    }
+
+    /**
+     * A character device of a registered region ({@code fs/char_dev.c:chrdev_open}, then the
+     * cdev's file operations): ENXIO when no region has the number any more.
+     */
+    record CharDev(blocksim.block.CharDriver driver) implements FileOps {
+        @Override
+        public int open(File f, Task task) {
+            f.chr = new blocksim.block.CharDriver.CharFile(((Inode.Device) f.inode).rdev().minor());
+            return driver.open(f.chr, task);
+        }
+
+        @Override
+        public void release(File f, Task task) {
+            driver.release(f.chr, task);
+        }
+
+        @Override
+        public long read(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return -Errno.EINVAL.number();
+        }
+
+        @Override
+        public long write(File f, byte[] buf, int off, int len, long pos, Task task) {
+            return -Errno.EINVAL.number();
+        }
+
+        /** {@code noop_llseek} for a driver without ->llseek: the position stays. */
+        @Override
+        public long llseek(File f, long offset, int whence) {
+            return f.pos;
+        }
+
+        @Override
+        public int ioctl(File f, long cmd, IoctlArg arg, Task task) {
+            return driver.ioctl(f.chr, cmd, arg, task);
+        }
+
+        @Override
+        public int poll(File f, Task task) {
+            return driver.poll(f.chr, task);
+        }
+
+        @Override
+        public blocksim.kernel.WaitQueue pollQueue(File f) {
+            return driver.pollQueue(f.chr);
         }
     }
 

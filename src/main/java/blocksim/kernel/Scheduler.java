@@ -24,7 +24,8 @@ public final class Scheduler implements Scheduling {
 
     /** Thrown inside a task that was killed, at the point where it was parked or sleeping. */
     public static final class Killed extends Error {
-        Killed() {
+        /** For a task that dies inside the kernel (an oops): it unwinds as a killed one does. */
+        public Killed() {
             super("killed", null, false, false);
         }
     }

@@ -117,6 +117,7 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNC = downcall("sync", FunctionDescriptor.ofVoid());
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle UTIMENSAT = downcall("utimensat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -436,6 +437,20 @@ final class Libc {
         Scratch s = scratch();
         try {
             return ret((int) UTIMENSAT.invokeExact(s.state, dirfd, cstring(s.path, path), MemorySegment.NULL, flags), s.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** poll(2) of one descriptor: the revents, 0 on a timeout, or the errno. */
+    static Ret poll(int fd, int events, int timeoutMillis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment pfd = a.allocate(8);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
+            Ret r = ret((int) POLL.invokeExact(st, pfd, 1L, timeoutMillis), st);
+            return r.failed() ? r : new Ret(Short.toUnsignedInt(pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6)), 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

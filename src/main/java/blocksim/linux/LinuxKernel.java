@@ -1519,6 +1519,23 @@ public final class LinuxKernel implements Host {
         return r.isOk() ? r : r.during(() -> "utimensat(AT_FDCWD, " + Strace.quote(path) + ", NULL, 0)");
     }
 
+    /**
+     * poll(2) of one of the task's descriptors: the machine's answer for a real descriptor (a wait
+     * in it lets the rest of the run go on); a /proc or /sys file read at open is always ready.
+     */
+    @Override
+    public SysResult poll(Task task, int fd, int events, long timeoutMillis) {
+        OpenFile f = table(task).get(fd);
+        if (f == null || f.dead) {
+            return SysResult.ok(0x20);
+        }
+        if (f.snapshot != null || f.kind == Kind.VIRTUAL) {
+            return SysResult.ok(0x145 & (events | 0x38));
+        }
+        int timeout = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, timeoutMillis));
+        return result(kernelCall("poll(2)", task, () -> Libc.poll(f.fd, events, timeout)));
+    }
+
     /** truncate(2) of a file below the lesson's root, through a descriptor opened beneath it. */
     @Override
     public SysResult truncate(Task task, String path, long length) {

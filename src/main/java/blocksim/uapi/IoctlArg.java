@@ -10,7 +10,7 @@ package blocksim.uapi;
  * touches user memory.
  */
 public sealed interface IoctlArg permits IoctlArg.Null, IoctlArg.BadAddress, IoctlArg.Value, IntCell, LongCell,
-        BlkpgIoctlArg {
+        BlkpgIoctlArg, AbuseInfo, AbuseXfrHdr {
 
     /** A NULL pointer (also what a caller passes for ioctls without an argument). */
     Null NULL = new Null();

@@ -287,6 +287,11 @@ public final class Shell {
             } catch (TracingKernel.Runaway e) {
                 runaway = c.name() + ": " + e.getMessage();
                 status = 1;
+            } catch (blocksim.api.Oops e) {
+                // the kernel killed it with SIGSEGV; the shell says so
+                stdout.flush();
+                new Stdio(screen, Stdio.Buffering.NONE).println("Segmentation fault");
+                status = 139;
             }
             return status;
         } finally {

@@ -218,6 +218,13 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public SysResult poll(Task task, int fd, int events, long timeoutMillis) {
+        count();
+        return log(task, "poll([{fd=" + fd + ", events=0x" + Integer.toHexString(events) + "}], 1, " + timeoutMillis + ")",
+                kernel.poll(task, fd, events, timeoutMillis));
+    }
+
+    @Override
     public SysResult rename(Task task, String from, String to) {
         count();
         return log(task, blocksim.uapi.Strace.rename(from, to), kernel.rename(task, from, to));

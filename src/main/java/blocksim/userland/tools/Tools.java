@@ -34,6 +34,8 @@ public final class Tools {
         t.put("fsfreeze", MountTools::fsfreeze);
         t.put("mkfs", Mke2fs::mkfs);
         t.put("fsfreez", Programs::fsfreez);
+        t.put("abuse-serve", AbuseTools::serve);
+        t.put("abusectl", AbuseTools::ctl);
         t.put("mke2fs", p -> Mke2fs.mkfsExt(p, blocksim.uapi.ExtLayout.Kind.EXT2));
         t.put("mkfs.ext2", p -> Mke2fs.mkfsExt(p, blocksim.uapi.ExtLayout.Kind.EXT2));
         t.put("mkfs.ext3", p -> Mke2fs.mkfsExt(p, blocksim.uapi.ExtLayout.Kind.EXT3));
