@@ -94,6 +94,11 @@ public final class Genhd {
         }
     }
 
+    /** A new kernel thread's task ({@code kthread_create}), for a driver's worker. */
+    public Task kthread(String name) {
+        return kthreads.apply(name);
+    }
+
     /** The scheduler that runs the kernel's tasks (drivers wait on it). */
     public Scheduler scheduler() {
         return scheduler;

@@ -40,6 +40,8 @@ public final class AbuseDriver {
     final int maxPart;
     private final int devShift;
     private final boolean fixedMaxQueueCheck;
+    /** The model's switch for the fix: SET_STATUS's rescan runs in a worker once the mutex is dropped. */
+    private final boolean fixedRescan;
     private final List<Device> devices = new ArrayList<>();
     private final Genhd.CharRegion region;
     /** Module references: each device a server has set up holds one ({@code __module_get}). */
@@ -58,6 +60,8 @@ public final class AbuseDriver {
         int blocksize;
         int maxQueue;
         int errors;
+        /** Set by a fixed SET_STATUS: the rescan to run once {@code ab_ctl_mutex} is dropped. */
+        boolean rescanPending;
         /** {@code ab_device}: the whole disk, held open by SET_STATUS until RESET. */
         blocksim.block.BlockDevice device;
 
@@ -115,7 +119,8 @@ public final class AbuseDriver {
      * control node, then "abuse: module loaded". {@code fixedMaxQueueCheck} is the intended
      * {@code ab_max_queue > 512} test instead of the posted {@code unlikely(...) > 512}.
      */
-    AbuseDriver(Genhd genhd, int maxAbuse, int maxPart, boolean fixedMaxQueueCheck, Task task) {
+    AbuseDriver(Genhd genhd, int maxAbuse, int maxPart, boolean fixedMaxQueueCheck, boolean fixedRescan, Task task) {
+        this.fixedRescan = fixedRescan;
         this.genhd = genhd;
         this.printk = genhd.printk();
         this.scheduler = genhd.scheduler();
@@ -217,6 +222,10 @@ public final class AbuseDriver {
             } finally {
                 if (unlock) {
                     ab.ctlMutex.unlock(task);
+                    if (ab.rescanPending) {
+                        ab.rescanPending = false;
+                        rescanLater(ab);
+                    }
                 }
             }
         }
@@ -297,9 +306,28 @@ public final class AbuseDriver {
         genhd.bdev().setSize(bdev, sectors << 9);
         genhd.bdev().setBlocksize(bdev, ab.blocksize);
         if (maxPart > 0) {
-            genhd.ioctl().kernelIoctl(bdev, Ioctl.BLKRRPART, task);
+            if (fixedRescan) {
+                ab.rescanPending = true;
+            } else {
+                genhd.ioctl().kernelIoctl(bdev, Ioctl.BLKRRPART, task);
+            }
         }
         return 0;
+    }
+
+    /**
+     * The fix for the rescan deadlock (the model's, {@code fixed_rescan=1}): the partition scan
+     * runs in a kernel worker after {@code ab_ctl_mutex} is dropped, so its reads are served like
+     * any other bio once the server polls.
+     */
+    private void rescanLater(Device ab) {
+        Task worker = genhd.kthread("kworker/abuse" + ab.number + "-rescan");
+        blocksim.block.BlockDevice bdev = ab.device;
+        scheduler.spawn(worker, worker.comm(), () -> {
+            if (bdev != null) {
+                genhd.ioctl().kernelIoctl(bdev, Ioctl.BLKRRPART, worker);
+            }
+        });
     }
 
     /** A divide error in {@code abuse_set_status_int}: the oops is logged and the task dies, its locks still held. */

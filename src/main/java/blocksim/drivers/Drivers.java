@@ -129,9 +129,10 @@ public final class Drivers {
     private AbuseDriver abuse;
 
     /**
-     * {@code insmod abuse [max_abuse=N] [max_part=M] [fixed_max_queue_check=1]}: EEXIST when
-     * loaded, EINVAL for a bad or unknown parameter or a {@code max_abuse} beyond the minors;
-     * the last is the model's switch for the {@code ab_max_queue} test the patch meant.
+     * {@code insmod abuse [max_abuse=N] [max_part=M] [fixed_max_queue_check=1] [fixed_rescan=1]}:
+     * EEXIST when loaded, EINVAL for a bad or unknown parameter or a {@code max_abuse} beyond the
+     * minors; the last two are the model's switches for the {@code ab_max_queue} test the patch
+     * meant and for a rescan that does not deadlock.
      */
     private int insmodAbuse(List<String> params, Task task) {
         if (abuse != null) {
@@ -140,6 +141,7 @@ public final class Drivers {
         int maxAbuse = 0;
         int maxPart = 0;
         boolean fixed = false;
+        boolean fixedRescan = false;
         for (String p : params) {
             String[] kv = p.split("=", 2);
             if (kv.length != 2 || !kv[1].matches("[0-9]{1,9}")) {
@@ -150,6 +152,7 @@ public final class Drivers {
                 case "max_abuse" -> maxAbuse = v;
                 case "max_part" -> maxPart = v;
                 case "fixed_max_queue_check" -> fixed = v != 0;
+                case "fixed_rescan" -> fixedRescan = v != 0;
                 default -> {
                     return -Errno.EINVAL.number();
                 }
@@ -158,7 +161,7 @@ public final class Drivers {
         if (!AbuseDriver.fits(maxAbuse, maxPart)) {
             return -Errno.EINVAL.number();
         }
-        abuse = new AbuseDriver(genhd, maxAbuse, maxPart, fixed, task);
+        abuse = new AbuseDriver(genhd, maxAbuse, maxPart, fixed, fixedRescan, task);
         return 0;
     }
 

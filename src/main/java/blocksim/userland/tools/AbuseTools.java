@@ -80,8 +80,18 @@ public final class AbuseTools {
             b = b.failing(fail[0], fail[1], blocksim.api.Errno.EIO.number());
         }
         AbuseServer s = new AbuseServer(p.kernel(), p.task(), a.get(0), b);
-        SysResult r = (flags & Abuse.ABUSE_FLAGS_RECONNECT) != 0 && s.open().isOk() && s.status().size != 0
-                ? s.setUp(blocksize, 0, flags) : s.setUp(blocksize, maxQueue, flags);
+        SysResult r;
+        if ((flags & Abuse.ABUSE_FLAGS_RECONNECT) != 0) {
+            // take over a device another server set up: its queue is served as it stands (as posted,
+            // SET_STATUS cannot reconnect: it keeps only ABUSE_FLAGS_READ_ONLY of the flags, so the
+            // device never has ABUSE_FLAGS_RECONNECT and a second SET_STATUS is EINVAL)
+            r = s.open();
+            if (r.isOk() && s.status().size == 0) {
+                r = s.setUp(blocksize, maxQueue, flags & ~Abuse.ABUSE_FLAGS_RECONNECT);
+            }
+        } else {
+            r = s.setUp(blocksize, maxQueue, flags);
+        }
         if (r.isError()) {
             p.error(a.get(0) + ": " + r.errno().strerror());
             return 1;
