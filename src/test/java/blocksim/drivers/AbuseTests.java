@@ -164,4 +164,26 @@ class AbuseTests {
             assertTrue(w.output().contains("Input/output error"), w.output());
         }
     }
+
+    /** The fault filter: a delay costs virtual time, a death leaves the bio queued, a file backend keeps the data in a file. */
+    @Test
+    void faultsAndTheFileBackend() {
+        try (ShellHarness h = loaded("max_abuse=2")) {
+            h.ok("abuse-serve /dev/abctl0 1MiB --fault read:10-10:delay=1500 &");
+            long before = h.kernel.clock().nanos();
+            h.ok("dd if=/dev/abuse0 of=/dev/null bs=512 count=1 skip=10 iflag=direct status=none");
+            assertTrue(h.kernel.clock().nanos() - before >= 1_500_000_000L, "the read waited for the delayed server");
+            h.ok("abuse-serve /dev/abctl1 1MiB --file /tmp/backing --fault write:20-20:die &");
+            h.ok("echo first | dd of=/dev/abuse1 bs=512 count=1 conv=sync oflag=direct status=none");
+            assertEquals("first\n", h.ok("head -c 6 /tmp/backing"), "the file backend holds what was written");
+            h.run("echo second | dd of=/dev/abuse1 bs=512 count=1 seek=20 conv=sync oflag=direct status=none &");
+            String jobs = h.ok("jobs");
+            assertTrue(jobs.contains("exit 1  abuse-serve /dev/abctl1"), "the server died as told: " + jobs);
+            assertTrue(jobs.contains("blocked  echo second"), "its bio stays queued: " + jobs);
+            assertTrue(h.ok("abusectl status /dev/abctl1").contains("queued 1"));
+            h.ok("abuse-serve /dev/abctl1 1MiB --file /tmp/backing --reconnect &");
+            h.ok("wait %3");
+            assertEquals("second", h.ok("dd if=/tmp/backing bs=512 skip=20 count=1 status=none").substring(0, 6));
+        }
+    }
 }

@@ -29,6 +29,9 @@ public final class AbuseServer {
     private final String control;
     private final BlockBackend backend;
     private int fd = -1;
+    private final java.util.List<Fault> faults = new java.util.ArrayList<>();
+    private java.util.Random random = new java.util.Random(0);
+    private boolean dead;
     private long served;
     /** {@code ab_max_vecs}, asked once: how many segments a bio can have. */
     private int maxVecs;
@@ -38,6 +41,18 @@ public final class AbuseServer {
         this.task = task;
         this.control = control;
         this.backend = backend;
+    }
+
+    /** Adds faults, drawn with {@code random} (a seeded source, so a run replays). */
+    public AbuseServer withFaults(java.util.List<Fault> more, java.util.Random random) {
+        faults.addAll(more);
+        this.random = random;
+        return this;
+    }
+
+    /** Whether a DIE fault ended it. */
+    public boolean dead() {
+        return dead;
     }
 
     /** Opens the control device and sets the device up: the call's result (EBUSY, EINVAL, ...). */
@@ -67,8 +82,9 @@ public final class AbuseServer {
     }
 
     /**
-     * Serves one queued bio: false when none was queued (ENOMSG), true when one was put. Any other
-     * error of the driver is thrown as the failed call.
+     * Serves one queued bio: false when none was queued (ENOMSG) or a DIE fault ended the
+     * server (the bio stays queued), true when one was put. Any other error of the driver is
+     * thrown as the failed call.
      */
     public boolean serveOne() {
         if (maxVecs == 0) {
@@ -84,6 +100,23 @@ public final class AbuseServer {
             g.orThrow();
         }
         int err = 0;
+        long sectors = 0;
+        for (int i = 0; i < x.vecCount; i++) {
+            sectors += x.transfer[i].len / 512;
+        }
+        for (Fault f : faults) {
+            if (!f.matches(x.command, x.sector, sectors) || random.nextDouble() >= f.probability()) {
+                continue;
+            }
+            switch (f.kind()) {
+                case ERROR -> err = Errno.EIO.number();
+                case DELAY -> kernel.poll(task, fd, 0, f.millis()); // a poll for nothing: a sleep
+                case DIE -> {
+                    dead = true;
+                    return false;
+                }
+            }
+        }
         long offset = x.sector * 512;
         for (int i = 0; i < x.vecCount; i++) {
             AbuseXfrHdr.Vec v = x.transfer[i];
@@ -94,7 +127,7 @@ public final class AbuseServer {
             offset += v.len;
         }
         x.result = err == 0 ? Abuse.ABUSE_RESULT_OKAY : Abuse.ABUSE_RESULT_MEDIA_FAILURE;
-        if (x.command == Abuse.ABUSE_WRITE) {
+        if (x.command == Abuse.ABUSE_WRITE && err == 0) {
             // the data comes with the PUT_BIO: whether the range can be written is decided before
             int len = 0;
             for (int i = 0; i < x.vecCount; i++) {
@@ -117,7 +150,7 @@ public final class AbuseServer {
 
     /** The loop: wait in poll for POLLMSG, serve everything queued, again, until the task is killed. */
     public void serve() {
-        while (true) {
+        while (!dead) {
             kernel.poll(task, fd, Abuse.POLLMSG, -1);
             while (serveOne()) {
                 // drain the queue

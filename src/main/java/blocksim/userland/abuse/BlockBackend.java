@@ -61,6 +61,37 @@ public interface BlockBackend {
         };
     }
 
+    /**
+     * A file of the kernel's, read and written with pread(2) and pwrite(2) by the server's own
+     * task (nbdkit's file plugin): {@code size} bytes of it, its holes reading as zeros.
+     */
+    static BlockBackend file(blocksim.api.Kernel kernel, blocksim.api.Task task, String path, long size) {
+        int fd = kernel.open(task, path, blocksim.uapi.OpenFlags.O_RDWR | blocksim.uapi.OpenFlags.O_CREAT).intValue();
+        kernel.ftruncate(task, fd, size);
+        return new BlockBackend() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public int read(long offset, byte[] buf, int off, int len) {
+                blocksim.api.SysResult r = kernel.pread(task, fd, buf, off, len, offset);
+                if (r.isError()) {
+                    return r.errno().number();
+                }
+                java.util.Arrays.fill(buf, off + r.intValue(), off + len, (byte) 0);
+                return 0;
+            }
+
+            @Override
+            public int write(long offset, byte[] buf, int off, int len) {
+                blocksim.api.SysResult r = kernel.pwrite(task, fd, buf, off, len, offset);
+                return r.isError() ? r.errno().number() : 0;
+            }
+        };
+    }
+
     /** Zeros to read, writes thrown away (nbdkit's null plugin, the seed's null server). */
     static BlockBackend zero(long size) {
         return new BlockBackend() {

@@ -21,7 +21,8 @@ public final class AbuseTools {
 
     /**
      * {@code abuse-serve CTL SIZE [--blocksize N] [--max-queue N] [--backend memory|zero]
-     * [--fail-sectors FIRST-LAST] [--read-only] [--reconnect]}.
+     * [--file PATH] [--fail-sectors FIRST-LAST] [--fault OP:FIRST-LAST:eio|delay=MS|die[:P]]...
+     * [--read-only] [--reconnect]}.
      */
     public static int serve(Proc p) {
         List<String> a = p.args();
@@ -40,6 +41,8 @@ public final class AbuseTools {
         int flags = 0;
         String kind = "memory";
         long[] fail = null;
+        List<blocksim.userland.abuse.Fault> faults = new java.util.ArrayList<>();
+        String file = null;
         for (int i = 2; i < a.size(); i++) {
             String o = a.get(i);
             switch (o) {
@@ -55,6 +58,18 @@ public final class AbuseTools {
                         case "--blocksize" -> blocksize = Integer.parseUnsignedInt(v);
                         case "--max-queue" -> maxQueue = Integer.parseUnsignedInt(v);
                         case "--backend" -> kind = v;
+                        case "--file" -> {
+                            kind = "file";
+                            file = v;
+                        }
+                        case "--fault" -> {
+                            blocksim.userland.abuse.Fault f = blocksim.userland.abuse.Fault.parse(v);
+                            if (f == null) {
+                                p.error("invalid fault '" + v + "' (OP:FIRST-LAST:eio|delay=MS|die[:PROBABILITY])");
+                                return 2;
+                            }
+                            faults.add(f);
+                        }
                         case "--fail-sectors" -> {
                             String[] r = v.split("-", 2);
                             fail = new long[] {Long.parseLong(r[0]), Long.parseLong(r.length > 1 ? r[1] : r[0])};
@@ -70,6 +85,7 @@ public final class AbuseTools {
         BlockBackend b = switch (kind) {
             case "memory" -> BlockBackend.memory(size);
             case "zero" -> BlockBackend.zero(size);
+            case "file" -> BlockBackend.file(p.kernel(), p.task(), file, size);
             default -> null;
         };
         if (b == null) {
@@ -79,7 +95,7 @@ public final class AbuseTools {
         if (fail != null) {
             b = b.failing(fail[0], fail[1], blocksim.api.Errno.EIO.number());
         }
-        AbuseServer s = new AbuseServer(p.kernel(), p.task(), a.get(0), b);
+        AbuseServer s = new AbuseServer(p.kernel(), p.task(), a.get(0), b).withFaults(faults, p.random());
         SysResult r;
         if ((flags & Abuse.ABUSE_FLAGS_RECONNECT) != 0) {
             // take over a device another server set up: its queue is served as it stands (as posted,
@@ -97,6 +113,10 @@ public final class AbuseTools {
             return 1;
         }
         s.serve();
+        if (s.dead()) {
+            p.err().println("abuse-serve: dying as told (a fault)");
+            return 1;
+        }
         return 0;
     }
 
