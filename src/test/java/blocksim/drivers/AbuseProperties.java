@@ -97,4 +97,85 @@ class AbuseProperties {
             assertEquals(clients.size(), outcomes.size(), "every call returned: " + outcomes);
         }
     }
+
+    /** Data written through a served ABUSE disk reads back, at any sectors, in any order of the writers. */
+    @Property(tries = 60)
+    void dataWrittenThroughTheDeviceReadsBack(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) {
+        try (ShellHarness h = new ShellHarness(Profile.LINUX_2_6_32, KernelConfig.defaults(), seed)) {
+            h.ok("insmod abuse max_abuse=1");
+            h.ok("abuse-serve /dev/abctl0 4MiB --max-queue 8 &");
+            SplittableRandom rnd = new SplittableRandom(seed);
+            Scheduler s = h.kernel.scheduler();
+            java.util.Map<Integer, Byte> want = new java.util.TreeMap<>();
+            List<Scheduler.KThread> writers = new ArrayList<>();
+            for (int w = 0; w < 1 + rnd.nextInt(5); w++) {
+                int sector = rnd.nextInt(8192);
+                byte mark = (byte) (1 + rnd.nextInt(250));
+                if (want.containsKey(sector)) {
+                    continue;
+                }
+                want.put(sector, mark);
+                Task t = h.kernel.spawn("w" + w, Credentials.ROOT);
+                writers.add(s.spawn(t, t.comm(), () -> {
+                    int d = h.kernel.open(t, "/dev/abuse0", OpenFlags.O_RDWR | OpenFlags.O_DIRECT).intValue();
+                    byte[] b = new byte[512];
+                    java.util.Arrays.fill(b, mark);
+                    h.kernel.pwrite(t, d, b, 0, 512, sector * 512L).orThrow();
+                    h.kernel.close(t, d);
+                }));
+            }
+            assertNull(s.runUntil(() -> writers.stream().allMatch(Scheduler.KThread::done)), "seed " + seed);
+            writers.forEach(w -> assertNull(w.failure(), () -> "seed " + seed + ": " + w.failure()));
+            Task r = h.kernel.spawn("reader", Credentials.ROOT);
+            byte[][] got = new byte[1][];
+            for (var e : want.entrySet()) {
+                Scheduler.KThread rd = s.spawn(r, "reader", () -> {
+                    int d = h.kernel.open(r, "/dev/abuse0", OpenFlags.O_RDONLY | OpenFlags.O_DIRECT).intValue();
+                    got[0] = new byte[512];
+                    h.kernel.pread(r, d, got[0], 0, 512, e.getKey() * 512L).orThrow();
+                    h.kernel.close(r, d);
+                });
+                assertNull(s.runUntil(rd::done));
+                assertNull(rd.failure());
+                for (byte b : got[0]) {
+                    assertEquals((byte) e.getValue(), b, "seed " + seed + " sector " + e.getKey());
+                }
+            }
+        }
+    }
+
+    /** A partition table and a filesystem on an ABUSE disk answer as on an sd disk of the same size. */
+    @Property(tries = 20)
+    void partitionsAndFilesystemsBehaveAsOnAnyDisk(@ForAll @LongRange(min = 1, max = 1_000_000) long seed) {
+        List<String> script = List.of(
+                "sfdisk --quiet DEV <<EOF\nlabel: dos\nlabel-id: 0x00c0ffee\nstart=2048, size=16384, type=83\nstart=18432, size=32768, type=83\nEOF",
+                "grep PARTA /proc/partitions", "mkfs.ext4 -q DEVP1", "mkdir /mnt/a", "mount DEVP1 /mnt/a",
+                "echo data > /mnt/a/f", "blockdev --rereadpt DEV", "cat /mnt/a/f", "umount /mnt/a", "delpart DEV 2",
+                "grep PARTA /proc/partitions", "blockdev --getsize64 DEVP1");
+        List<String> onSd = run(seed, "sdb", "sdb1", null, script);
+        List<String> onAbuse = run(seed, "abuse0", "abuse0p1", "insmod abuse max_abuse=1 max_part=15 fixed_rescan=1", script);
+        assertEquals(onSd, onAbuse, "seed " + seed);
+    }
+
+    private static List<String> run(long seed, String dev, String part, String setup, List<String> script) {
+        try (ShellHarness h = new ShellHarness(Profile.LINUX_2_6_32, KernelConfig.defaults(), seed)) {
+            if (setup == null) {
+                h.ok("disk add " + dev + " 32MiB");
+            } else {
+                h.ok(setup);
+                h.ok("abuse-serve /dev/abctl0 32MiB &");
+            }
+            List<String> out = new ArrayList<>();
+            for (String c : script) {
+                String line = c.replace("DEVP1", "/dev/" + part).replace("DEV", "/dev/" + dev).replace("PARTA", dev);
+                ShellHarness.Run r = h.run(line);
+                String o = r.output().replace(part, "P1");
+                if (Character.isDigit(dev.charAt(dev.length() - 1))) {
+                    o = o.replace(dev + "p", dev); // the naming rule: abuse0p2 beside sdb2
+                }
+                out.add(r.status() + ":" + o.replace(dev, "D").replaceAll(" +[0-9]+ +[0-9]+ +", " "));
+            }
+            return out;
+        }
+    }
 }
