@@ -398,7 +398,7 @@ public final class AbuseDriver {
             }
             for (int i = 0; i < vecs.size(); i++) {
                 if (xfr.transfer[i] == null) {
-                    xfr.transfer[i] = new AbuseXfrHdr.Vec();
+                    xfr.transfer[i] = new blocksim.uapi.AbuseVec();
                 }
                 xfr.transfer[i].len = vecs.get(i).len();
                 xfr.transfer[i].offset = vecs.get(i).off() % Bio.PAGE;
@@ -454,7 +454,7 @@ public final class AbuseDriver {
         }
         for (int i = 0; i < vecs.size(); i++) {
             Bio.Vec v = vecs.get(i);
-            AbuseXfrHdr.Vec u = xfr.transfer[i];
+            blocksim.uapi.AbuseVec u = xfr.transfer[i];
             if (u == null || u.address == null || u.address.length < v.len()) {
                 ab.queue.addLast(bio);
                 return -Errno.EFAULT.number();

@@ -3,7 +3,7 @@ package blocksim.uapi;
 /**
  * {@code struct abuse_xfr_hdr}: ABUSE_GET_BIO fills it from the queued bio at the head (and, when
  * {@link #transfer} is set, the segments' lengths and offsets into it); ABUSE_PUT_BIO reads it to
- * find the bio and finish it, with each {@link Vec#address} the caller's buffer for a segment.
+ * find the bio and finish it, with each {@link AbuseVec#address} the caller's buffer for a segment.
  * {@code ab_transfer_address} is {@link #transfer}: null is the NULL pointer; an array shorter
  * than the vectors copied is memory the caller does not have (EFAULT).
  */
@@ -14,22 +14,7 @@ public final class AbuseXfrHdr implements IoctlArg {
     public int result;
     public int vecCount;
     public int vecOffset;
-    public Vec[] transfer;
-
-    /** {@code struct abuse_vec}: a segment's buffer ({@code ab_address}; null is NULL), length, offset. */
-    public static final class Vec {
-        public byte[] address;
-        public int len;
-        public int offset;
-
-        public Vec() {
-        }
-
-        public Vec(byte[] address, int len) {
-            this.address = address;
-            this.len = len;
-        }
-    }
+    public AbuseVec[] transfer;
 
     @Override
     public String toString() {

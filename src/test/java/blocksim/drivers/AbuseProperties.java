@@ -65,7 +65,7 @@ class AbuseProperties {
                 h.kernel.ioctl(srv, fd, Abuse.ABUSE_GET_STATUS, st).orThrow();
                 assertTrue(st.queueSize <= maxQueue, "seed " + seed);
                 AbuseXfrHdr x = new AbuseXfrHdr();
-                x.transfer = new AbuseXfrHdr.Vec[256];
+                x.transfer = new blocksim.uapi.AbuseVec[256];
                 SysResult g = h.kernel.ioctl(srv, fd, Abuse.ABUSE_GET_BIO, x);
                 if (g.isError()) {
                     assertEquals(Errno.ENOMSG, g.errno());

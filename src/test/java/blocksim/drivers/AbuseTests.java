@@ -106,7 +106,7 @@ class AbuseTests {
             assertEquals(1, st.errors, "the third bio found the queue full");
             assertEquals(Abuse.POLLMSG, h.kernel.poll(srv, fd, Abuse.POLLMSG, 0).value());
             AbuseXfrHdr a = new AbuseXfrHdr();
-            a.transfer = new AbuseXfrHdr.Vec[256];
+            a.transfer = new blocksim.uapi.AbuseVec[256];
             assertTrue(h.kernel.ioctl(srv, fd, Abuse.ABUSE_GET_BIO, a).isOk());
             AbuseXfrHdr b = new AbuseXfrHdr();
             assertTrue(h.kernel.ioctl(srv, fd, Abuse.ABUSE_GET_BIO, b).isOk());

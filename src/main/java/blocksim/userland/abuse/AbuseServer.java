@@ -91,7 +91,7 @@ public final class AbuseServer {
             maxVecs = status().maxVecs;
         }
         AbuseXfrHdr x = new AbuseXfrHdr();
-        x.transfer = new AbuseXfrHdr.Vec[maxVecs];
+        x.transfer = new blocksim.uapi.AbuseVec[maxVecs];
         SysResult g = kernel.ioctl(task, fd, Abuse.ABUSE_GET_BIO, x);
         if (g.isError()) {
             if (g.errno() == Errno.ENOMSG) {
@@ -119,7 +119,7 @@ public final class AbuseServer {
         }
         long offset = x.sector * 512;
         for (int i = 0; i < x.vecCount; i++) {
-            AbuseXfrHdr.Vec v = x.transfer[i];
+            blocksim.uapi.AbuseVec v = x.transfer[i];
             v.address = new byte[v.len];
             if (x.command == Abuse.ABUSE_READ && err == 0) {
                 err = backend.read(offset, v.address, 0, v.len);
