@@ -186,4 +186,29 @@ class AbuseTests {
             assertEquals("second", h.ok("dd if=/tmp/backing bs=512 skip=20 count=1 status=none").substring(0, 6));
         }
     }
+
+    /**
+     * A read-only ABUSE device: a user's write stops at the block layer (EPERM, never reaching the
+     * driver); a write from inside the kernel reaches abuse_make_request, fails at once with EIO
+     * and counts in ab_errors; reads are served.
+     */
+    @Test
+    void aReadOnlyDeviceFailsWritesAndCountsThem() {
+        try (ShellHarness h = loaded("max_abuse=1")) {
+            h.ok("abuse-serve /dev/abctl0 1MiB --read-only &");
+            assertEquals("dd: error writing '/dev/abuse0': Operation not permitted\n",
+                    h.run("dd if=/dev/zero of=/dev/abuse0 bs=512 count=1 oflag=direct status=none").output());
+            blocksim.block.BlockDevice bdev = h.kernel.genhd().lookup("abuse0").orElseThrow();
+            Task k = h.kernel.spawn("kworker", Credentials.ROOT);
+            int[] ret = {1};
+            Scheduler.KThread w = h.kernel.scheduler().spawn(k, "kworker", () -> ret[0] = h.kernel.genhd().blk()
+                    .submitBio(new blocksim.block.Bio(blocksim.block.Bio.Op.WRITE, bdev, 0, new byte[512], 0, 512), k));
+            assertEquals(null, h.kernel.scheduler().runUntil(w::done));
+            assertEquals(-Errno.EIO.number(), ret[0]);
+            h.ok("dd if=/dev/abuse0 of=/dev/null bs=512 count=1 iflag=direct status=none");
+            assertTrue(h.ok("abusectl status /dev/abctl0").contains("flags 1 max_queue 64 queued 0 errors 1"),
+                    h.ok("abusectl status /dev/abctl0"));
+            assertEquals("1\n", h.ok("blockdev --getro /dev/abuse0"), "set_device_ro");
+        }
+    }
 }
