@@ -16,7 +16,7 @@ import blocksim.api.Task;
  * ({@code pr_info_ratelimited}), every time in 2.6.32. A partition's request is remapped by its
  * start sector, then carried out on the disk's medium.
  */
-final class BlkCore {
+public final class BlkCore {
 
     private final Genhd genhd;
     private final Ratelimit badSectorLimit;

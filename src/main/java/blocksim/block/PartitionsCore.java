@@ -279,7 +279,9 @@ public final class PartitionsCore {
     /**
      * 6.18 {@code block/partitions/core.c:blk_add_partition}: empty slots are skipped; a start at
      * or past the end is logged and skipped; a partition running past the end is logged and cut to
-     * the end (these drivers cannot unlock a native capacity, so the log says "truncated").
+     * the end (these drivers cannot unlock a native capacity, so the log says "truncated"). The
+     * end test is the kernel's {@code from + size > get_capacity(disk)} in sector_t, so a size that
+     * wrapped around passes it and the partition keeps that size.
      */
     private void blkAddPartition(Gendisk disk, ParsedPartitions state, int p) {
         long size = state.size(p);
@@ -295,7 +297,9 @@ public final class PartitionsCore {
             printk.cont("truncated\n");
             return;
         }
-        if (Long.compareUnsigned(from + size, capacity) > 0 || Long.compareUnsigned(from + size, from) < 0) {
+        // from + size is sector_t arithmetic: a size that wrapped (a GPT entry ending before it
+        // starts) wraps the sum too and passes, and the partition is made that size, without a word
+        if (Long.compareUnsigned(from + size, capacity) > 0) {
             printk.printk(Printk.Level.WARNING,
                     disk.diskName + ": p" + p + " size " + Long.toUnsignedString(size) + " extends beyond EOD, ");
             printk.cont("truncated\n");
@@ -360,7 +364,8 @@ public final class PartitionsCore {
                         + Long.toUnsignedString(from) + " is behind the end of the disk\n");
                 continue;
             }
-            if (Long.compareUnsigned(from + size, capacity) > 0 || Long.compareUnsigned(from + size, from) < 0) {
+            // the same unsigned sum as 6.18: a wrapped size passes (fs/partitions/check.c:rescan_partitions)
+            if (Long.compareUnsigned(from + size, capacity) > 0) {
                 printk.printk(Printk.Level.WARNING, disk.diskName + ": p" + p + " size "
                         + Long.toUnsignedString(size) + " exceeds device capacity, ");
                 printk.cont("limited to end of disk\n");

@@ -109,6 +109,10 @@ public final class CheckPartition {
         if (!line.endsWith("\n")) {
             line = line + "\n";
         }
+        if (rules.scanLineMax() > 0 && line.length() - 1 > rules.scanLineMax()) {
+            // one record: cut at PRINTKRB_RECORD_MAX, in the middle of a name if it falls there
+            line = line.substring(0, rules.scanLineMax()) + "\n";
+        }
         printk.printk(rules.silentNoTable() || state.warnings.isEmpty() ? Printk.Level.INFO : Printk.Level.WARNING, line);
     }
 }

@@ -20,11 +20,19 @@ import blocksim.api.Profile;
  *                           {@code struct gpt_header} and last usable LBA before the first are
  *                           refused, and the entry array's size is computed in 64 bits; 2.6.32
  *                           has neither check and multiplies in u32
+ * @param scanLineMax        how much of the scan line one log record keeps: 6.18's parsers collect
+ *                           it in {@code pp_buf} and {@code check_partition} prints it with one
+ *                           {@code printk(KERN_INFO "%s")}, whose record {@code vprintk_store}
+ *                           caps at {@code PRINTKRB_RECORD_MAX} (1024) bytes with the 2-byte level
+ *                           header and the NUL, so 1021 characters of text, the newline lost past
+ *                           them (6.1's {@code LOG_LINE_MAX} was 992); 2.6.32's {@code put_partition}
+ *                           prints each name with a printk of its own, so nothing is cut (0)
  */
-public record ParserRules(boolean readPartSector, boolean aixFirst, boolean silentNoTable, boolean gptHeaderChecks618) {
+public record ParserRules(boolean readPartSector, boolean aixFirst, boolean silentNoTable, boolean gptHeaderChecks618,
+                          int scanLineMax) {
 
-    public static final ParserRules LINUX_2_6_32 = new ParserRules(false, false, false, false);
-    public static final ParserRules LINUX_6_18 = new ParserRules(true, true, true, true);
+    public static final ParserRules LINUX_2_6_32 = new ParserRules(false, false, false, false, 0);
+    public static final ParserRules LINUX_6_18 = new ParserRules(true, true, true, true, 1021);
 
     /** The rules of an era. */
     public static ParserRules of(Profile profile) {
