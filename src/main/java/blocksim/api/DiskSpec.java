@@ -18,11 +18,47 @@ import java.util.Objects;
  * @param scanDelayMax the longest; the time is drawn from the seed in between
  */
 public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan,
-                       long scanDelayMin, long scanDelayMax) {
+                       long scanDelayMin, long scanDelayMax, Geometry geometry) {
+
+    /**
+     * What the disk reports beyond its logical sector size (the queue limits and the SCSI
+     * inquiry): the physical sector size, the alignment offset of its first logical sector to a
+     * physical one (bytes), the minimum and optimal I/O sizes (0: none), and the vendor and model
+     * strings ({@code /sys/block/X/device/vendor}, {@code model}; null: none).
+     */
+    public record Geometry(int physicalSectorSize, int alignmentOffset, int ioMin, int ioOpt, String vendor,
+                           String model) {
+        public Geometry {
+            if (physicalSectorSize < 512 || Integer.bitCount(physicalSectorSize) != 1) {
+                throw new IllegalArgumentException("physical sector size must be a power of two from 512: " + physicalSectorSize);
+            }
+            if (alignmentOffset < 0 || alignmentOffset % 512 != 0 || alignmentOffset >= physicalSectorSize) {
+                throw new IllegalArgumentException("alignment offset must be a multiple of 512 below the physical sector size");
+            }
+            if (ioMin < 0 || ioOpt < 0) {
+                throw new IllegalArgumentException("I/O sizes cannot be negative");
+            }
+        }
+
+        /** Nothing beyond the logical sector size: physical = logical, no offset, io_min = physical. */
+        public static Geometry plain(int sectorSize) {
+            return new Geometry(sectorSize, 0, sectorSize, 0, null, null);
+        }
+
+        public boolean isPlain(int sectorSize) {
+            return equals(plain(sectorSize));
+        }
+    }
 
     /** A disk whose first scan is immediate. */
     public DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan) {
         this(name, sizeBytes, sectorSize, readOnly, partscan, 0, 0);
+    }
+
+    /** A disk with no geometry beyond its sector size. */
+    public DiskSpec(String name, long sizeBytes, int sectorSize, boolean readOnly, boolean partscan,
+                    long scanDelayMin, long scanDelayMax) {
+        this(name, sizeBytes, sectorSize, readOnly, partscan, scanDelayMin, scanDelayMax, Geometry.plain(sectorSize));
     }
 
     public DiskSpec {
@@ -37,6 +73,15 @@ public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean read
         if (sizeBytes <= 0 || sizeBytes % sectorSize != 0) {
             throw new IllegalArgumentException("size " + sizeBytes + " must be a positive multiple of " + sectorSize);
         }
+        Objects.requireNonNull(geometry, "geometry");
+        if (geometry.physicalSectorSize() < sectorSize) {
+            throw new IllegalArgumentException("the physical sector size cannot be below the logical one");
+        }
+    }
+
+    /** The same disk with this geometry. */
+    public DiskSpec withGeometry(Geometry g) {
+        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, partscan, scanDelayMin, scanDelayMax, g);
     }
 
     /**
@@ -72,18 +117,19 @@ public record DiskSpec(String name, long sizeBytes, int sectorSize, boolean read
      * run's seed (a slow disk under load); it runs in a kernel thread, as drivers probe asynchronously.
      */
     public DiskSpec withScanDelay(long min, long max) {
-        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, partscan, min, max);
+        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, partscan, min, max, geometry);
     }
 
+    /** The same disk with this logical sector size (and a plain geometry for it). */
     public DiskSpec withSectorSize(int size) {
-        return new DiskSpec(name, sizeBytes, size, readOnly, partscan);
+        return new DiskSpec(name, sizeBytes, size, readOnly, partscan, scanDelayMin, scanDelayMax, Geometry.plain(size));
     }
 
     public DiskSpec withReadOnly(boolean ro) {
-        return new DiskSpec(name, sizeBytes, sectorSize, ro, partscan);
+        return new DiskSpec(name, sizeBytes, sectorSize, ro, partscan, scanDelayMin, scanDelayMax, geometry);
     }
 
     public DiskSpec withPartscan(boolean scan) {
-        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, scan);
+        return new DiskSpec(name, sizeBytes, sectorSize, readOnly, scan, scanDelayMin, scanDelayMax, geometry);
     }
 }

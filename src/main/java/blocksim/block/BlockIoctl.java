@@ -97,9 +97,11 @@ public final class BlockIoctl {
             // put_ushort: two bytes, whatever the cell
             return putShort(arg, Math.min(0xffff, disk.maxSectors));
         } else if (cmd == Ioctl.BLKIOMIN) {
-            return putInt(arg, disk.physicalBlockSize);
-        } else if (cmd == Ioctl.BLKIOOPT || cmd == Ioctl.BLKALIGNOFF) {
-            return putInt(arg, 0);
+            return putInt(arg, disk.ioMin());
+        } else if (cmd == Ioctl.BLKIOOPT) {
+            return putInt(arg, disk.ioOpt());
+        } else if (cmd == Ioctl.BLKALIGNOFF) {
+            return putInt(arg, disk.alignmentOffset(bdev));
         }
         return NOT_MINE;
     }

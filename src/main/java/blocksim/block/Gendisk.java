@@ -50,6 +50,13 @@ public final class Gendisk {
     final Set<State> state = EnumSet.noneOf(State.class);
     int logicalBlockSize = 512;
     int physicalBlockSize = 512;
+    /** {@code queue_limits.io_min}, {@code io_opt}, {@code alignment_offset}: 0 means none. */
+    int ioMin;
+    int ioOpt;
+    int alignmentOffset;
+    /** The SCSI inquiry's vendor and model ({@code device/vendor}, {@code device/model}), or null. */
+    String vendor;
+    String model;
     /** The medium's bytes ({@code null} only while a loop device is unbound). */
     DiskStore store;
     final BlockDevice part0;
@@ -118,6 +125,55 @@ public final class Gendisk {
         long old = part0.nrSects;
         part0.nrSects = sectors;
         return old;
+    }
+
+    /**
+     * The queue limits beyond the logical block size ({@code blk_queue_physical_block_size},
+     * {@code blk_queue_alignment_offset}, {@code blk_queue_io_min}, {@code blk_queue_io_opt}), as a
+     * driver sets them from what the device reports, and its inquiry strings.
+     */
+    public void setGeometry(int physical, int alignment, int ioMinBytes, int ioOptBytes, String vendorName, String modelName) {
+        this.physicalBlockSize = Math.max(physical, logicalBlockSize);
+        this.alignmentOffset = alignment;
+        this.ioMin = Math.max(ioMinBytes, physicalBlockSize);
+        this.ioOpt = ioOptBytes;
+        this.vendor = vendorName;
+        this.model = modelName;
+    }
+
+    public int ioMin() {
+        return ioMin == 0 ? physicalBlockSize : ioMin;
+    }
+
+    public int ioOpt() {
+        return ioOpt;
+    }
+
+    public int alignmentOffset() {
+        return alignmentOffset;
+    }
+
+    public String vendor() {
+        return vendor;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /**
+     * {@code bdev_alignment_offset}: the disk's own offset, or for a partition
+     * {@code queue_limit_alignment_offset} of its start: with granularity
+     * {@code max(physical_block_size, io_min)}, {@code (granularity + alignment - start % granularity) % granularity}.
+     */
+    public int alignmentOffset(BlockDevice bdev) {
+        if (!bdev.isPartition()) {
+            return alignmentOffset;
+        }
+        long granularity = Math.max(physicalBlockSize, ioMin()) >> 9;
+        long alignment = alignmentOffset >> 9;
+        long offset = Long.remainderUnsigned(bdev.startSect(), granularity);
+        return (int) (((granularity + alignment - offset) % granularity) << 9);
     }
 
     /** Removes the medium: capacity 0 (a loop device after LOOP_CLR_FD). */

@@ -51,6 +51,8 @@ interface DiskDriver {
     /** The same with a medium that already holds data (a disk seen again after its driver reloads). */
     static Gendisk register(Genhd genhd, Gendisk disk, DiskSpec spec, DiskStore medium, Task task) {
         disk.setMedium(spec.sectorSize(), medium);
+        DiskSpec.Geometry g = spec.geometry();
+        disk.setGeometry(g.physicalSectorSize(), g.alignmentOffset(), g.ioMin(), g.ioOpt(), g.vendor(), g.model());
         disk.setScanDelay(spec.scanDelayMin(), spec.scanDelayMax());
         if (spec.readOnly()) {
             disk.setDiskRo(true);

@@ -89,7 +89,17 @@ public final class BlockFs {
             m.put("range", text(() -> d.minors() + "\n"));
             m.put("ext_range", text(() -> d.maxParts() + "\n"));
             m.put("removable", text(() -> (d.hasFlag(Gendisk.Flag.REMOVABLE) ? 1 : 0) + "\n"));
-            m.put("alignment_offset", text(() -> "0\n"));
+            m.put("alignment_offset", text(() -> d.alignmentOffset() + "\n"));
+            m.put("queue", queueDir(d));
+            if (d.model() != null || d.vendor() != null) {
+                m.put("device", new GeneratedDir(() -> {
+                    Map<String, Inode> dev = new TreeMap<>();
+                    // scsi_device's attributes are the inquiry's padded fields: vendor 8, model 16 bytes
+                    dev.put("vendor", text(() -> String.format("%-8s", d.vendor() == null ? "" : d.vendor()) + "\n"));
+                    dev.put("model", text(() -> String.format("%-16s", d.model() == null ? "" : d.model()) + "\n"));
+                    return dev;
+                }));
+            }
             if (attrs618) {
                 m.put("capability", text(() -> "0\n"));
                 m.put("hidden", text(() -> (d.hasFlag(Gendisk.Flag.HIDDEN) ? 1 : 0) + "\n"));
@@ -102,6 +112,23 @@ public final class BlockFs {
                 m.put(p.name(), partDir(p));
             }
             return m;
+        });
+    }
+
+    /**
+     * {@code /sys/block/DISK/queue} ({@code block/blk-sysfs.c}, both eras): the block sizes, the
+     * I/O sizes and the request size limit.
+     */
+    private Inode.Dir queueDir(Gendisk d) {
+        return new GeneratedDir(() -> {
+            Map<String, Inode> q = new TreeMap<>();
+            q.put("logical_block_size", text(() -> d.logicalBlockSize() + "\n"));
+            q.put("hw_sector_size", text(() -> d.logicalBlockSize() + "\n"));
+            q.put("physical_block_size", text(() -> d.physicalBlockSize() + "\n"));
+            q.put("minimum_io_size", text(() -> d.ioMin() + "\n"));
+            q.put("optimal_io_size", text(() -> d.ioOpt() + "\n"));
+            q.put("max_sectors_kb", text(() -> (d.maxSectors() / 2) + "\n"));
+            return q;
         });
     }
 
@@ -130,7 +157,7 @@ public final class BlockFs {
             m.put("partition", text(() -> p.partno() + "\n"));
             m.put("start", text(() -> Long.toUnsignedString(p.startSect()) + "\n"));
             m.put("size", text(() -> Long.toUnsignedString(p.nrSects()) + "\n"));
-            m.put("alignment_offset", text(() -> "0\n"));
+            m.put("alignment_offset", text(() -> p.disk().alignmentOffset(p) + "\n"));
             if (attrs618) {
                 m.put("ro", text(() -> (p.readOnly() ? 1 : 0) + "\n"));
                 m.put("discard_alignment", text(() -> "0\n"));

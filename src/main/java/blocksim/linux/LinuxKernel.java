@@ -1799,6 +1799,11 @@ public final class LinuxKernel implements Host {
         if (disks.containsKey(spec.name())) {
             throw new IllegalArgumentException("disk: " + spec.name() + ": already exists");
         }
+        if (!spec.geometry().isPlain(spec.sectorSize())) {
+            // a loop device's physical block size is its logical one, with no offset, io_opt or inquiry
+            throw new IllegalArgumentException("disk: " + spec.name() + ": a geometry beyond the sector size is model-only"
+                    + " (every disk of the live kernel is a loop device)");
+        }
         String image = spec.name() + ".img";
         int imgFd;
         try {

@@ -83,8 +83,41 @@ public final class DiskTool {
         long[] delay = {0, 0};
         boolean ro = false;
         boolean partscan = true;
+        long[] geo = {0, 0, 0, 0};
+        String vendor = null;
+        String model = null;
         for (int i = 2; i < a.size(); i++) {
-            switch (a.get(i)) {
+            String o = a.get(i);
+            int gi = switch (o) {
+                case "--physical-sector-size" -> 0;
+                case "--alignment-offset" -> 1;
+                case "--io-min" -> 2;
+                case "--io-opt" -> 3;
+                default -> -1;
+            };
+            if (gi >= 0) {
+                long v = i + 1 < a.size() ? parseSize(a.get(i + 1)) : -1;
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    p.error(o + " takes a size in bytes");
+                    return 2;
+                }
+                geo[gi] = v;
+                i++;
+                continue;
+            }
+            if (o.equals("--vendor") || o.equals("--model")) {
+                if (i + 1 >= a.size()) {
+                    p.error(o + " takes a string");
+                    return 2;
+                }
+                if (o.equals("--vendor")) {
+                    vendor = a.get(++i);
+                } else {
+                    model = a.get(++i);
+                }
+                continue;
+            }
+            switch (o) {
                 case "--ro" -> ro = true;
                 case "--no-partscan" -> partscan = false;
                 case "--scan-delay" -> {
@@ -113,7 +146,10 @@ public final class DiskTool {
             return 2;
         }
         try {
-            p.machine().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan, delay[0], delay[1]));
+            int phys = geo[0] == 0 ? sectorSize : (int) geo[0];
+            DiskSpec.Geometry g = new DiskSpec.Geometry(phys, (int) geo[1], geo[2] == 0 ? phys : (int) geo[2], (int) geo[3],
+                    vendor, model);
+            p.machine().diskAdd(new DiskSpec(name, size, sectorSize, ro, partscan, delay[0], delay[1], g));
         } catch (IllegalArgumentException e) {
             p.err().println(e.getMessage());
             return 1;

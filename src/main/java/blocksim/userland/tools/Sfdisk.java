@@ -336,12 +336,30 @@ public final class Sfdisk {
 
     // ---- listing ------------------------------------------------------------------------------
 
+    /**
+     * libfdisk's {@code fdisk_get_devmodel}: {@code /sys/block/DISK/device/model} with its trailing
+     * blanks cut, or null for a disk without one (or a partition's path).
+     */
+    private String devModel() {
+        String name = cxt.devPath.startsWith("/dev/") ? cxt.devPath.substring(5) : null;
+        String m = name == null ? null : p.readSmall("/sys/block/" + name + "/device/model");
+        if (m == null) {
+            return null;
+        }
+        m = m.strip();
+        return m.isEmpty() ? null : m;
+    }
+
     /** list_disk_geometry(). */
     private void listDiskGeometry() {
         long b = cxt.totalSectors * cxt.sectorSize;
         cxt.info("Disk " + cxt.devPath + ": "
                 + Sizes.human(Sizes.DECIMAL_2DIGITS | Sizes.SUFFIX_SPACE | Sizes.SUFFIX_3LETTER, b)
                 + ", " + b + " bytes, " + cxt.totalSectors + " sectors");
+        String model = devModel();
+        if (model != null) {
+            cxt.info("Disk model: " + model);
+        }
         cxt.info("Units: sectors of 1 * " + cxt.sectorSize + " = " + cxt.sectorSize + " bytes");
         cxt.info("Sector size (logical/physical): " + cxt.sectorSize + " bytes / " + cxt.phySectorSize + " bytes");
         long optimal = cxt.optimalIoSize != 0 ? cxt.optimalIoSize : cxt.ioSize;
