@@ -466,6 +466,13 @@ public final class SimKernel implements Host {
         return SysResult.ok(files.poll(f, events, timeoutMillis < 0 ? -1 : timeoutMillis * 1_000_000L, scheduler, task));
     }
 
+    @Override
+    public SysResult fallocate(Task task, int fd, int mode, long offset, long len) {
+        File f = table(task).get(fd);
+        SysResult r = f == null ? SysResult.fail(Errno.EBADF) : SysResult.ofKernel(files.fallocate(f, mode, offset, len, task));
+        return r.isOk() ? r : r.during(() -> "fallocate(" + fd + ", " + mode + ", " + offset + ", " + len + ")");
+    }
+
     /** Superblocks and mounts, for tests. */
     public Filesystems filesystems() {
         return fss;

@@ -106,6 +106,14 @@ public interface Kernel extends AutoCloseable {
      */
     SysResult poll(Task task, int fd, int events, long timeoutMillis);
 
+    /**
+     * fallocate(2): {@code mode} 0 allocates {@code [offset, offset+len)} and extends the size,
+     * FALLOC_FL_KEEP_SIZE (1) allocates without extending; 0, or EBADF, EINVAL (a negative offset,
+     * a length not above 0), ENODEV (not a regular file or block device), EISDIR, EOPNOTSUPP
+     * (a mode the filesystem does not take), EFBIG, ENOSPC.
+     */
+    SysResult fallocate(Task task, int fd, int mode, long offset, long len);
+
     /** creat(2): open with {@code O_CREAT | O_WRONLY | O_TRUNC}. */
     default SysResult creat(Task task, String path) {
         return open(task, path, OpenFlags.O_CREAT | OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);

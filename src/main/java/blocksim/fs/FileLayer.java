@@ -219,6 +219,50 @@ public final class FileLayer {
     }
 
     /**
+     * {@code vfs_fallocate} (6.18 {@code fs/open.c}; 2.6.32 {@code do_fallocate}): EINVAL for a
+     * negative offset or a length not above 0, EOPNOTSUPP for modes other than 0 and
+     * FALLOC_FL_KEEP_SIZE, EBADF unless open for writing, EISDIR for a directory, ENODEV for
+     * anything but a regular file or a block device (whose {@code blkdev_fallocate} takes only
+     * the punch and zero modes: EOPNOTSUPP), then {@code file_start_write} (waits while frozen),
+     * EFBIG past {@code MAX_LFS_FILESIZE}, and the filesystem's own: pages allocated (ENOSPC on a
+     * full ext).
+     */
+    public int fallocate(File f, int mode, long offset, long len, Task task) {
+        if (offset < 0 || len <= 0) {
+            return -Errno.EINVAL.number();
+        }
+        if ((mode & ~1) != 0) {
+            return -Errno.EOPNOTSUPP.number();
+        }
+        if (!f.writable()) {
+            return -Errno.EBADF.number();
+        }
+        if (f.inode instanceof Inode.Dir) {
+            return -Errno.EISDIR.number();
+        }
+        if (f.inode instanceof Inode.Device d && d.block()) {
+            return -Errno.EOPNOTSUPP.number();
+        }
+        if (!(f.inode instanceof Inode.Regular reg)) {
+            return -Errno.ENODEV.number();
+        }
+        fss.startWrite(f.mount.sb, task);
+        try {
+            if (offset + len < 0) {
+                return -Errno.EFBIG.number();
+            }
+            if (f.mount.sb.ext != null && !f.mount.sb.ext.hasRoom(reg, offset, (int) Math.min(Integer.MAX_VALUE, len))) {
+                return -Errno.ENOSPC.number();
+            }
+            reg.allocate(offset, len, (mode & 1) != 0);
+            fss.modified(reg, f.mount);
+            return 0;
+        } finally {
+            fss.endWrite(f.mount.sb, task);
+        }
+    }
+
+    /**
      * poll(2) of one descriptor ({@code do_poll}): the file's mask, kept to {@code events} and
      * POLLERR, POLLHUP, POLLNVAL; when nothing is ready and the timeout allows, the task waits on
      * the file's wait queue (or, for a file with none, sleeps the timeout) and looks again. A

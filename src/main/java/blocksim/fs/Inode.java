@@ -123,6 +123,28 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
             setSize(0);
         }
 
+        /**
+         * {@code shmem_fallocate} (and ext4's, for the model's ext): the pages of {@code [pos,
+         * pos+len)} exist from now on, zeroed where they did not, and the size grows to the end
+         * unless {@code keepSize}.
+         */
+        public void allocate(long pos, long len, boolean keepSize) {
+            for (long pg = pos / PAGE; pg <= (pos + len - 1) / PAGE; pg++) {
+                if (!pages.containsKey(pg)) {
+                    pages.put(pg, new byte[PAGE]);
+                    if (backing != null) {
+                        backing.pageDirtied(this, pg);
+                    }
+                }
+            }
+            if (!keepSize && pos + len > size) {
+                size = pos + len;
+                if (backing != null) {
+                    backing.inodeChanged(this);
+                }
+            }
+        }
+
         /** Puts a page read from the disk into the cache, clean. */
         void loadPage(long index, byte[] page) {
             pages.put(index, page);

@@ -117,6 +117,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNC = downcall("sync", FunctionDescriptor.ofVoid());
+    private static final MethodHandle FALLOCATE = downcall("fallocate64",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle UTIMENSAT = downcall("utimensat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -451,6 +453,15 @@ final class Libc {
             pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
             Ret r = ret((int) POLL.invokeExact(st, pfd, 1L, timeoutMillis), st);
             return r.failed() ? r : new Ret(Short.toUnsignedInt(pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6)), 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Ret fallocate(int fd, int mode, long offset, long len) {
+        Scratch s = scratch();
+        try {
+            return ret((int) FALLOCATE.invokeExact(s.state, fd, mode, offset, len), s.state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1536,6 +1536,29 @@ public final class LinuxKernel implements Host {
         return result(kernelCall("poll(2)", task, () -> Libc.poll(f.fd, events, timeout)));
     }
 
+    /**
+     * fallocate(2): the machine's, for a file below the lesson's root; a run's device or a /proc or
+     * /sys file gets the model's answer without the call (EOPNOTSUPP for a block device in mode 0
+     * or KEEP_SIZE, ENODEV for the rest, after the same argument checks).
+     */
+    @Override
+    public SysResult fallocate(Task task, int fd, int mode, long offset, long len) {
+        OpenFile f = table(task).get(fd);
+        SysResult r;
+        if (f == null) {
+            r = SysResult.fail(Errno.EBADF);
+        } else if (offset < 0 || len <= 0) {
+            r = SysResult.fail(Errno.EINVAL);
+        } else if ((mode & ~1) != 0) {
+            r = SysResult.fail(Errno.EOPNOTSUPP);
+        } else if (f.kind != Kind.ROOT || f.snapshot != null) {
+            r = SysResult.fail(f.kind == Kind.DEVICE ? Errno.EOPNOTSUPP : Errno.ENODEV);
+        } else {
+            r = result(kernelCall("fallocate(2)", task, () -> Libc.fallocate(f.fd, mode, offset, len)));
+        }
+        return r.isOk() ? r : r.during(() -> "fallocate(" + fd + ", " + mode + ", " + offset + ", " + len + ")");
+    }
+
     /** truncate(2) of a file below the lesson's root, through a descriptor opened beneath it. */
     @Override
     public SysResult truncate(Task task, String path, long length) {

@@ -225,6 +225,13 @@ public final class TracingKernel implements Host {
     }
 
     @Override
+    public SysResult fallocate(Task task, int fd, int mode, long offset, long len) {
+        count();
+        return log(task, "fallocate(" + fd + ", " + mode + ", " + offset + ", " + len + ")",
+                kernel.fallocate(task, fd, mode, offset, len));
+    }
+
+    @Override
     public SysResult rename(Task task, String from, String to) {
         count();
         return log(task, blocksim.uapi.Strace.rename(from, to), kernel.rename(task, from, to));

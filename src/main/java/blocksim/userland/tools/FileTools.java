@@ -211,6 +211,160 @@ public final class FileTools {
         return status;
     }
 
+    /**
+     * {@code truncate -s [+-<>/%]SIZE [-c] FILE...} (coreutils 9.1): each file opened
+     * {@code O_WRONLY|O_CREAT} ({@code -c}: without O_CREAT, a missing file skipped) and set to the
+     * size, absolute or relative to its own; K, M, G, T are powers of 1024 (KiB too), KB, MB, ...
+     * of 1000.
+     */
+    public static int truncate(Proc p) {
+        String spec = null;
+        boolean noCreate = false;
+        List<String> files = new ArrayList<>();
+        List<String> args = p.args();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-s") || a.equals("--size")) {
+                if (++i >= args.size()) {
+                    p.error("option requires an argument -- 's'");
+                    return p.tryHelp();
+                }
+                spec = args.get(i);
+            } else if (a.startsWith("--size=")) {
+                spec = a.substring(7);
+            } else if (a.startsWith("-s") && a.length() > 2) {
+                spec = a.substring(2);
+            } else if (a.equals("-c") || a.equals("--no-create")) {
+                noCreate = true;
+            } else {
+                files.add(a);
+            }
+        }
+        if (spec == null) {
+            p.error("you must specify either \u2018--size\u2019 or \u2018--reference\u2019");
+            return p.tryHelp();
+        }
+        if (files.isEmpty()) {
+            p.error("missing file operand");
+            return p.tryHelp();
+        }
+        char rel = "+-<>/%".indexOf(spec.isEmpty() ? 'x' : spec.charAt(0)) >= 0 ? spec.charAt(0) : 0;
+        Long n = coreutilsSize(rel == 0 ? spec : spec.substring(1));
+        if (n == null) {
+            p.error("Invalid number: \u2018" + spec + "\u2019"); // gnulib's quote(): curly in a UTF-8 locale
+            return 1;
+        }
+        int status = 0;
+        for (String f : files) {
+            SysResult o = p.open(f, blocksim.uapi.OpenFlags.O_WRONLY | (noCreate ? 0 : blocksim.uapi.OpenFlags.O_CREAT)
+                    | blocksim.uapi.OpenFlags.O_NONBLOCK);
+            if (o.isError()) {
+                if (noCreate && o.errno() == blocksim.api.Errno.ENOENT) {
+                    continue;
+                }
+                p.error("cannot open '" + f + "' for writing: " + o.errno().strerror());
+                status = 1;
+                continue;
+            }
+            int fd = o.intValue();
+            Kernel.StatResult st = p.kernel().fstat(p.task(), fd);
+            long cur = st.isOk() ? st.stat().size() : 0;
+            long size = switch (rel) {
+                case '+' -> cur + n;
+                case '-' -> Math.max(0, cur - n);
+                case '<' -> Math.min(cur, n);
+                case '>' -> Math.max(cur, n);
+                case '/' -> n == 0 ? cur : cur / n * n;
+                case '%' -> n == 0 ? cur : (cur + n - 1) / n * n;
+                default -> n;
+            };
+            SysResult r = p.kernel().ftruncate(p.task(), fd, size);
+            if (r.isError()) {
+                p.error("failed to truncate '" + f + "' at " + size + " bytes: " + r.errno().strerror());
+                status = 1;
+            }
+            p.close(fd);
+        }
+        return status;
+    }
+
+    /** coreutils' size suffixes: K/KiB powers of 1024, KB powers of 1000, up to E. */
+    static Long coreutilsSize(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(?:([KMGTPE])(iB|B)?)?").matcher(s);
+        if (!m.matches()) {
+            return null;
+        }
+        long v = Long.parseLong(m.group(1));
+        if (m.group(2) != null) {
+            int power = "KMGTPE".indexOf(m.group(2)) + 1;
+            long base = "B".equals(m.group(3)) ? 1000 : 1024;
+            for (int i = 0; i < power; i++) {
+                v = Math.multiplyExact(v, base);
+            }
+        }
+        return v;
+    }
+
+    /**
+     * {@code fallocate -l LENGTH [-o OFFSET] [-n] FILE} (util-linux 2.38.1): the file opened
+     * {@code O_WRONLY|O_CREAT}, then fallocate(2) (mode 0, or FALLOC_FL_KEEP_SIZE with -n);
+     * "fallocate: fallocate failed: ..." on an error.
+     */
+    public static int fallocate(Proc p) {
+        Long len = null;
+        long offset = 0;
+        int mode = 0;
+        String file = null;
+        List<String> args = p.args();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("-l") || a.equals("--length") || a.equals("-o") || a.equals("--offset")) && i + 1 < args.size()) {
+                Long v = utilSize(args.get(++i));
+                if (v == null) {
+                    p.error("invalid " + (a.contains("l") ? "length" : "offset") + " value specified");
+                    return 1;
+                }
+                if (a.contains("l")) {
+                    len = v;
+                } else {
+                    offset = v;
+                }
+            } else if (a.equals("-n") || a.equals("--keep-size")) {
+                mode |= 1;
+            } else if (a.startsWith("-")) {
+                p.error("invalid option -- '" + a.substring(1) + "'");
+                return p.tryHelp();
+            } else {
+                file = a;
+            }
+        }
+        if (len == null) {
+            p.error("no length argument specified");
+            return 1;
+        }
+        if (file == null) {
+            p.error("no filename specified");
+            return 1;
+        }
+        SysResult o = p.open(file, blocksim.uapi.OpenFlags.O_WRONLY | blocksim.uapi.OpenFlags.O_CREAT);
+        if (o.isError()) {
+            p.error("cannot open " + file + ": " + o.errno().strerror());
+            return 1;
+        }
+        SysResult r = p.kernel().fallocate(p.task(), o.intValue(), mode, offset, len);
+        p.close(o.intValue());
+        if (r.isError()) {
+            p.error("fallocate failed: " + r.errno().strerror());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** util-linux's strtosize: K/KiB powers of 1024, KB powers of 1000. */
+    private static Long utilSize(String s) {
+        return coreutilsSize(s);
+    }
+
     /** cp's and mv's message for fewer than two operands. */
     private static int missingOperand(Proc p, List<String> ops) {
         p.error(ops.isEmpty() ? "missing file operand" : "missing destination file operand after '" + ops.getFirst() + "'");

@@ -26,6 +26,8 @@ public final class Tools {
         t.put("sync", MountTools::sync);
         t.put("touch", FileTools::touch);
         t.put("rmdir", FileTools::rmdir);
+        t.put("truncate", FileTools::truncate);
+        t.put("fallocate", FileTools::fallocate);
         t.put("cp", FileTools::cp);
         t.put("mv", FileTools::mv);
         t.put("stat", FileTools::stat);
