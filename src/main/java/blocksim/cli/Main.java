@@ -120,8 +120,12 @@ public final class Main implements Callable<Integer> {
             List<Path> out = new java.util.ArrayList<>();
             for (Path f : files) {
                 if (Files.isDirectory(f)) {
+                    int before = out.size();
                     try (Stream<Path> s = Files.list(f)) {
                         s.filter(x -> x.toString().endsWith(".md")).sorted().forEach(out::add);
+                    }
+                    if (out.size() == before) {
+                        throw new java.io.IOException(f + ": no lessons (*.md) in this directory");
                     }
                 } else if (Files.exists(f)) {
                     out.add(f);

@@ -45,8 +45,17 @@ public final class ScenarioParser {
         return parse(path, text);
     }
 
+    /** Info strings that mean a terminal session elsewhere but are not this format's (case aside). */
+    private static final List<String> NEAR_MISSES = List.of("console", "shell-session", "sh-session", "shellsession",
+            "console-session", "terminal", "session");
+
     public static Scenario parse(Path path, String text) throws ScenarioError {
         String file = path.toString();
+        // a UTF-8 byte-order mark and CRLF (or CR) line ends are read as what they mean
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        text = text.replace("\r\n", "\n").replace('\r', '\n');
         List<String> lines = List.of(text.split("\n", -1));
         String title = path.getFileName().toString();
         Profile profile = Profile.LINUX_6_18;
@@ -88,8 +97,16 @@ public final class ScenarioParser {
             bodyStart = end + 1;
         }
         List<Scenario.Command> commands = new ArrayList<>();
-        for (int[] block : consoleBlocks(file, lines, bodyStart)) {
+        List<int[]> blocks = consoleBlocks(file, lines, bodyStart);
+        if (blocks.isEmpty()) {
+            throw new ScenarioError(file, 1, "no console block: the lesson would run nothing (a fenced block opened"
+                    + " with ```console is what blocksim runs)");
+        }
+        for (int[] block : blocks) {
             commands.addAll(commands(file, lines, block[0], block[1]));
+        }
+        if (commands.isEmpty()) {
+            throw new ScenarioError(file, blocks.getFirst()[0], "the console blocks hold no command (a line '$ COMMAND')");
         }
         return new Scenario(path, title, profile, config, runsOn, seed, lines, commands);
     }
@@ -164,11 +181,23 @@ public final class ScenarioParser {
             @Override
             public void visit(FencedCodeBlock block) {
                 String info = block.getInfo() == null ? "" : block.getInfo().strip();
-                if (!info.equals("console")) {
-                    return;
-                }
+                String word = info.split("[\\s{]", 2)[0];
                 List<SourceSpan> spans = block.getSourceSpans();
                 int first = spans.getFirst().getLineIndex() + bodyStart;
+                if (!word.equals("console")) {
+                    if (NEAR_MISSES.contains(word.toLowerCase(java.util.Locale.ROOT))) {
+                        errors.add(new ScenarioError(file, first + 1, "a fenced block '" + info + "' looks like a transcript"
+                                + " but is not one: blocksim runs blocks opened with ```console (exactly; attributes after"
+                                + " a space are ignored)"));
+                    }
+                    return;
+                }
+                if (block.getParent() instanceof org.commonmark.node.ListItem
+                        || block.getParent() != null && block.getParent().getParent() instanceof org.commonmark.node.ListItem) {
+                    errors.add(new ScenarioError(file, first + 1, "a console block inside a list item is not run: put it"
+                            + " at the top level of the lesson"));
+                    return;
+                }
                 int last = spans.getLast().getLineIndex() + bodyStart;
                 String closing = lines.get(last).strip();
                 String fence = block.getFenceCharacter() != null

@@ -28,6 +28,32 @@ class BadScenarioTests {
         return e.getMessage().substring(dir.toString().length() + 1);
     }
 
+    /** A lesson that would run nothing is an error, never a pass (issue 14's "a runner that never lies"). */
+    @Test
+    void aLessonThatWouldRunNothingIsAnError() throws IOException, ScenarioError {
+        assertEquals("x.md:1: no console block: the lesson would run nothing (a fenced block opened with ```console is"
+                + " what blocksim runs)", error("x.md", "# a lesson\n\nSome prose.\n"));
+        assertEquals("x.md:3: a fenced block 'shell-session' looks like a transcript but is not one: blocksim runs blocks"
+                + " opened with ```console (exactly; attributes after a space are ignored)",
+                error("x.md", "# t\n\n```shell-session\n$ echo hi\nhi\n```\n"));
+        assertEquals("x.md:1: a fenced block 'Console' looks like a transcript but is not one: blocksim runs blocks"
+                + " opened with ```console (exactly; attributes after a space are ignored)",
+                error("x.md", "```Console\n$ echo hi\nhi\n```\n"));
+        assertEquals("x.md:3: a console block inside a list item is not run: put it at the top level of the lesson",
+                error("x.md", "- step one:\n\n  ```console\n  $ echo hi\n  hi\n  ```\n"));
+        assertEquals("x.md:1: the console blocks hold no command (a line '$ COMMAND')", error("x.md", "```console\n```\n"));
+    }
+
+    /** A byte-order mark and CRLF line ends are read as what they mean; attributes after "console" are allowed. */
+    @Test
+    void aBomCrlfAndAttributesAreHandled() throws IOException, ScenarioError {
+        Path f = dir.resolve("crlf.md");
+        Files.writeString(f, "\uFEFF---\r\ntitle: t\r\n---\r\n\r\n```console title=\"demo\"\r\n$ echo hi\r\nhi\r\n```\r\n");
+        Scenario sc = ScenarioParser.parse(f);
+        assertEquals("t", sc.title());
+        assertTrue(ScenarioRunner.run(sc, new ScenarioRunner.Options(new SimKernelProvider(), null, false, null)).passed());
+    }
+
     @Test
     void anUnknownCommandNamesItsLine() throws IOException, ScenarioError {
         assertEquals("x.md:4: unknown command 'frobnicate'",
