@@ -82,7 +82,10 @@ public final class SimKernel implements Host {
         late[0] = fss;
         this.vfs = fss.vfs();
         this.files = new FileLayer(fss, genhd, fops, rules);
-        this.drivers = new Drivers(genhd, kthreadd);
+        this.drivers = new Drivers(genhd, kthreadd, files, (task, fd) -> {
+            Map<Integer, File> t = fdTables.get(task.pid());
+            return t == null ? null : t.get(fd);
+        });
     }
 
     /** Boots a model kernel of this era with these parsers and module options, scheduler seed 1. */
@@ -194,7 +197,7 @@ public final class SimKernel implements Host {
         if (f == null) {
             return SysResult.fail(Errno.EBADF);
         }
-        files.release(f, task);
+        files.put(f, task);
         return SysResult.ok();
     }
 
@@ -549,7 +552,7 @@ public final class SimKernel implements Host {
             if (t != null && !t.isEmpty()) {
                 Task owner = new Task(pid, "exit", Credentials.ROOT);
                 for (int fd : new ArrayList<>(t.keySet())) {
-                    files.release(t.remove(fd), owner);
+                    files.put(t.remove(fd), owner);
                 }
             }
         }

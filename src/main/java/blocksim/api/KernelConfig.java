@@ -11,8 +11,15 @@ import java.util.List;
  *     the kernel's order (efi before msdos) whatever the order given here. Empty means none, as on a
  *     kernel built without {@code CONFIG_PARTITION_ADVANCED} parsers.
  * @param loopMaxPart the loop module's {@code max_part} parameter (0 by default in both eras)
+ * @param loopMaxLoop the loop module's {@code max_loop} parameter: 0 when not given (eight devices
+ *     at load, more on demand), else that many at load (a hard limit in 2.6.32)
  */
-public record KernelConfig(List<String> partitionParsers, int loopMaxPart) {
+public record KernelConfig(List<String> partitionParsers, int loopMaxPart, int loopMaxLoop) {
+
+    /** Parsers and {@code max_part}, with {@code max_loop} not given. */
+    public KernelConfig(List<String> partitionParsers, int loopMaxPart) {
+        this(partitionParsers, loopMaxPart, 0);
+    }
 
     /** Every parser name the model knows, in the kernel's probing order ({@code check_part[]}). */
     public static final List<String> KNOWN_PARSERS = List.of("efi", "msdos");
@@ -34,6 +41,9 @@ public record KernelConfig(List<String> partitionParsers, int loopMaxPart) {
         if (loopMaxPart < 0 || loopMaxPart > 255) {
             throw new IllegalArgumentException("loop max_part must be 0..255: " + loopMaxPart);
         }
+        if (loopMaxLoop < 0 || loopMaxLoop > 1 << 20) {
+            throw new IllegalArgumentException("loop max_loop must be 0..1048576: " + loopMaxLoop);
+        }
     }
 
     /** msdos and efi compiled in, loop max_part=0: a typical distribution kernel. */
@@ -47,11 +57,15 @@ public record KernelConfig(List<String> partitionParsers, int loopMaxPart) {
     }
 
     public KernelConfig withPartitionParsers(List<String> parsers) {
-        return new KernelConfig(parsers, loopMaxPart);
+        return new KernelConfig(parsers, loopMaxPart, loopMaxLoop);
     }
 
     public KernelConfig withLoopMaxPart(int maxPart) {
-        return new KernelConfig(partitionParsers, maxPart);
+        return new KernelConfig(partitionParsers, maxPart, loopMaxLoop);
+    }
+
+    public KernelConfig withLoopMaxLoop(int maxLoop) {
+        return new KernelConfig(partitionParsers, loopMaxPart, maxLoop);
     }
 
     public boolean hasParser(String name) {

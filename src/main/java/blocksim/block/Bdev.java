@@ -284,6 +284,16 @@ public final class Bdev {
      * holder may always claim again; a held device refuses others; a partition is refused while
      * its whole disk has a real holder (not the partition marker).
      */
+    /**
+     * {@code bd_prepare_to_claim} then {@code bd_abort_claiming}, for a driver that only needs to
+     * know that nobody else holds the device (6.18 {@code loop_configure}, {@code
+     * loop_set_block_size}): 0, or EBUSY when the device or, for a partition, its whole disk has
+     * another holder, or when the device is a whole disk one of whose partitions is claimed.
+     */
+    public int prepareToClaim(BlockDevice bdev, Object holder) {
+        return bdMayClaim(bdev, holder) ? 0 : -Errno.EBUSY.number();
+    }
+
     boolean bdMayClaim(BlockDevice bdev, Object holder) {
         if (bdev.bdHolder != null) {
             return bdev.bdHolder == holder;

@@ -1,5 +1,7 @@
 package blocksim.block;
 
+import blocksim.api.Task;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,6 +52,8 @@ public final class Bio {
     private int remaining = 1;
     /** Who is told when the bio ends (the submitter waiting for it), or null. */
     Runnable onEnd;
+    /** The task that submitted it ({@code submit_bio} runs in the submitter's context), or null. */
+    Task submitter;
 
     private Bio(Op op, BlockDevice bdev, long sector, List<Vec> vecs) {
         this.op = op;
@@ -78,6 +82,11 @@ public final class Bio {
             throw new IllegalArgumentException("a bio of " + v.size() + " segments: the most is " + MAX_VECS);
         }
         return v;
+    }
+
+    /** The task that submitted it, or null for a bio no task submitted. */
+    public Task submitter() {
+        return submitter;
     }
 
     public Op op() {
@@ -144,6 +153,7 @@ public final class Bio {
         }
         Bio piece = new Bio(op, bdev, sector, front);
         piece.parent = this;
+        piece.submitter = submitter;
         remaining++;
         vecs.clear();
         vecs.addAll(back);

@@ -33,6 +33,7 @@ public final class BlkCore {
      * request the block layer refuses).
      */
     public int submitBio(Bio bio, Task task) {
+        bio.submitter = task;
         int ret = genhd.rules.bioCheckEodOnce() ? submitModern(bio, task) : submitOld(bio, task);
         if (ret != 0) {
             return ret;

@@ -91,6 +91,11 @@ public final class BlockDevice {
         return iSize;
     }
 
+    /** The soft block size ({@code bd_block_size}, BLKBSZGET). */
+    public int blockSizeSoft() {
+        return blockSize;
+    }
+
     public int openers() {
         return bdOpeners;
     }
@@ -136,6 +141,11 @@ public final class BlockDevice {
     }
 
     /** This device's own read-only flag (BLKROSET on it), without the disk's. */
+    /** {@code set_device_ro}: the device's own read-only policy (2.6.32 {@code loop_set_fd} sets part0's). */
+    public void setReadOnly(boolean ro) {
+        readOnly = ro;
+    }
+
     public boolean ownReadOnly() {
         return readOnly;
     }

@@ -30,6 +30,15 @@ public interface BlockDriver {
     }
 
     /**
+     * {@code ->ioctl} with the open mode ({@link Bdev#MODE_WRITE}, {@link Bdev#MODE_EXCL}) and the
+     * calling task, for drivers whose ioctls take descriptors or check capabilities (the loop
+     * driver). The default is {@link #ioctl(BlockDevice, boolean, long, IoctlArg)}.
+     */
+    default int ioctl(BlockDevice bdev, int mode, long cmd, IoctlArg arg, blocksim.api.Task task) {
+        return ioctl(bdev, (mode & Bdev.MODE_WRITE) != 0, cmd, arg);
+    }
+
+    /**
      * The driver's request handling ({@code ->submit_bio}, or the request queue behind it): the bio
      * has been checked, remapped to the whole disk ({@code bio.bdev()} is the disk's part0 and
      * {@code bio.sector()} the disk's sector) and split to the queue's limits. The driver carries it
@@ -38,6 +47,15 @@ public interface BlockDriver {
      */
     default void submitBio(Gendisk disk, Bio bio) {
         bio.endio(BlkCore.transfer(bio));
+    }
+
+    /**
+     * The driver's attribute groups under {@code /sys/block/DISK/} (the loop driver's {@code loop/}
+     * while bound): group name to attribute name to its content, in the order shown. Empty for
+     * most drivers.
+     */
+    default java.util.Map<String, java.util.Map<String, java.util.function.Supplier<String>>> sysfsGroups(Gendisk disk) {
+        return java.util.Map.of();
     }
 
     /** Whether the driver has an {@code ->ioctl} at all. */

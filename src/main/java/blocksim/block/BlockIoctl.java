@@ -70,7 +70,7 @@ public final class BlockIoctl {
             return putLong(arg, bdev.bdDisk.diskseq);
         }
         int common = queueLimits(bdev, cmd, arg, task);
-        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg);
+        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg, task);
     }
 
     private static final int NOT_MINE = Integer.MIN_VALUE;
@@ -111,10 +111,10 @@ public final class BlockIoctl {
             if (!task.capSysAdmin()) {
                 return -Errno.EACCES.number();
             }
-            int ret = driverIoctl(bdev, mode, cmd, arg);
+            int ret = driverIoctl(bdev, mode, cmd, arg, task);
             return driverDeclined(ret) ? 0 : ret;
         } else if (cmd == Ioctl.BLKROSET) {
-            int ret = driverIoctl(bdev, mode, cmd, arg);
+            int ret = driverIoctl(bdev, mode, cmd, arg, task);
             return driverDeclined(ret) ? blkdevRoset(bdev, arg, task) : ret;
         } else if (cmd == Ioctl.BLKROGET) {
             return putInt(arg, bdev.readOnly() ? 1 : 0);
@@ -136,7 +136,7 @@ public final class BlockIoctl {
             return putLong(arg, bdev.iSize);
         }
         int common = queueLimits(bdev, cmd, arg, task);
-        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg);
+        return common != NOT_MINE ? common : driverIoctl(bdev, mode, cmd, arg, task);
     }
 
     /** 2.6.32: a driver answer of EINVAL or ENOTTY means "not mine, carry on". */
@@ -148,12 +148,12 @@ public final class BlockIoctl {
      * {@code __blkdev_driver_ioctl} (2.6.32) / the tail of {@code blkdev_ioctl} (6.18): the driver's
      * {@code ->ioctl}, or ENOTTY when it has none.
      */
-    private static int driverIoctl(BlockDevice bdev, int mode, long cmd, IoctlArg arg) {
+    private static int driverIoctl(BlockDevice bdev, int mode, long cmd, IoctlArg arg, Task task) {
         BlockDriver fops = bdev.bdDisk.fops;
         if (!fops.hasIoctl()) {
             return -Errno.ENOTTY.number();
         }
-        return fops.ioctl(bdev, (mode & Bdev.MODE_WRITE) != 0, cmd, arg);
+        return fops.ioctl(bdev, mode, cmd, arg, task);
     }
 
     /**

@@ -176,6 +176,16 @@ public final class Gendisk {
         return (int) (((granularity + alignment - offset) % granularity) << 9);
     }
 
+    /**
+     * A queue-limits commit of a driver that sizes its blocks itself (6.18 {@code
+     * loop_update_limits}): logical and physical block size and {@code io_min} all {@code lbs}.
+     */
+    public void setBlockLimits(int lbs) {
+        this.logicalBlockSize = lbs;
+        this.physicalBlockSize = lbs;
+        this.ioMin = lbs;
+    }
+
     /** Removes the medium: capacity 0 (a loop device after LOOP_CLR_FD). */
     public void clearMedium() {
         this.store = null;

@@ -88,6 +88,10 @@ public final class Genhd {
      * {@code "set_capacity_and_notify: N callbacks suppressed"}.
      */
     public void notifyCapacityChange(Gendisk disk, long old) {
+        // set_capacity_and_notify: nothing for an unchanged size, a disk not live or hidden
+        if (disk.capacity() == old || !disk.live() || disk.hasFlag(Gendisk.Flag.HIDDEN)) {
+            return;
+        }
         if (capacityLimit.allow()) {
             printk.printk(Printk.Level.INFO, disk.name() + ": detected capacity change from " + old + " to "
                     + disk.capacity() + "\n");

@@ -34,9 +34,15 @@ public final class Drivers {
     private final TreeSet<String> unloaded = new TreeSet<>();
     private final TreeSet<String> loadedHelpers = new TreeSet<>();
 
-    public Drivers(Genhd genhd, Task init) {
+    /**
+     * The drivers of a booted kernel. The loop driver takes its backing files by descriptor:
+     * {@code fdLookup} is {@code fget} on the caller's table (null for a bad descriptor), {@code
+     * files} the VFS it reads and writes them through.
+     */
+    public Drivers(Genhd genhd, Task init, blocksim.fs.FileLayer files,
+                   java.util.function.BiFunction<Task, Integer, blocksim.fs.File> fdLookup) {
         this.genhd = genhd;
-        this.drivers = List.of(new Loop(genhd, init), new Sd(genhd), new VirtioBlk(genhd), new Pd());
+        this.drivers = List.of(new Loop(genhd, init, files, fdLookup), new Sd(genhd), new VirtioBlk(genhd), new Pd());
     }
 
     /**

@@ -108,6 +108,11 @@ public final class BlockFs {
             } else {
                 m.put("capability", text(() -> Integer.toHexString(capability2632(d)) + "\n"));
             }
+            d.driver().sysfsGroups(d).forEach((group, attrs) -> m.put(group, new GeneratedDir(() -> {
+                Map<String, Inode> g = new TreeMap<>();
+                attrs.forEach((name, content) -> g.put(name, text(content)));
+                return g;
+            })));
             for (BlockDevice p : d.partitions()) {
                 m.put(p.name(), partDir(p));
             }

@@ -26,6 +26,8 @@ public final class File {
     long pos;
     /** Where the last write started (the end of the file for O_APPEND, found once the write could go on). */
     long writeStart;
+    /** {@code f_count}: descriptors and kernel users (a loop device's backing file) holding it. */
+    int count = 1;
 
     File(Inode inode, int flags, FileOps ops) {
         this.inode = inode;
@@ -35,6 +37,11 @@ public final class File {
 
     public Mount mount() {
         return mount;
+    }
+
+    /** The path it was opened by ({@code file_path}, as far as names go). */
+    public String path() {
+        return path;
     }
 
     public Inode inode() {

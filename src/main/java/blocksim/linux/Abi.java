@@ -7,6 +7,10 @@ import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.LongCell;
+import blocksim.uapi.Loop;
+import blocksim.uapi.LoopConfig;
+import blocksim.uapi.LoopInfo;
+import blocksim.uapi.LoopInfo64;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -85,11 +89,120 @@ final class Abi {
                 case BlkpgIoctlArg b -> blkpg(s, b);
                 default -> Libc.UNMAPPED;
             };
+            case STRUCT_IN, STRUCT_OUT -> {
+                if (arg instanceof IoctlArg.Null) {
+                    yield MemorySegment.NULL;
+                }
+                if (!matches(abi, arg)) {
+                    yield Libc.UNMAPPED;
+                }
+                s.arg.asSlice(0, abi.size()).fill((byte) 0);
+                if (abi.kind() == Ioctl.ArgKind.STRUCT_IN) {
+                    put(s.arg, arg);
+                }
+                yield s.arg;
+            }
         };
+    }
+
+    /** Whether the record is the structure the request moves (a loop_info, loop_info64, loop_config). */
+    private static boolean matches(Ioctl.Abi abi, IoctlArg arg) {
+        return switch (arg) {
+            case LoopInfo i -> abi.size() == LoopInfo.SIZE;
+            case LoopInfo64 i -> abi.size() == LoopInfo64.SIZE;
+            case LoopConfig c -> abi.size() == LoopConfig.SIZE;
+            default -> false;
+        };
+    }
+
+    /** {@code struct loop_info64} at {@code at}: the x86_64 layout. */
+    static void putInfo64(MemorySegment m, long at, LoopInfo64 i) {
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at, i.device);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, i.inode);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 16, i.rdevice);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 24, i.offset);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 32, i.sizelimit);
+        m.set(ValueLayout.JAVA_INT_UNALIGNED, at + 40, i.number);
+        m.set(ValueLayout.JAVA_INT_UNALIGNED, at + 44, i.encryptType);
+        m.set(ValueLayout.JAVA_INT_UNALIGNED, at + 48, i.encryptKeySize);
+        m.set(ValueLayout.JAVA_INT_UNALIGNED, at + 52, i.flags);
+        MemorySegment.copy(i.fileName, 0, m, ValueLayout.JAVA_BYTE, at + 56, Loop.LO_NAME_SIZE);
+        MemorySegment.copy(i.cryptName, 0, m, ValueLayout.JAVA_BYTE, at + 120, Loop.LO_NAME_SIZE);
+        MemorySegment.copy(i.encryptKey, 0, m, ValueLayout.JAVA_BYTE, at + 184, Loop.LO_KEY_SIZE);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 216, i.init[0]);
+        m.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 224, i.init[1]);
+    }
+
+    static void getInfo64(MemorySegment m, long at, LoopInfo64 i) {
+        i.device = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+        i.inode = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8);
+        i.rdevice = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16);
+        i.offset = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 24);
+        i.sizelimit = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 32);
+        i.number = m.get(ValueLayout.JAVA_INT_UNALIGNED, at + 40);
+        i.encryptType = m.get(ValueLayout.JAVA_INT_UNALIGNED, at + 44);
+        i.encryptKeySize = m.get(ValueLayout.JAVA_INT_UNALIGNED, at + 48);
+        i.flags = m.get(ValueLayout.JAVA_INT_UNALIGNED, at + 52);
+        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, at + 56, i.fileName, 0, Loop.LO_NAME_SIZE);
+        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, at + 120, i.cryptName, 0, Loop.LO_NAME_SIZE);
+        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, at + 184, i.encryptKey, 0, Loop.LO_KEY_SIZE);
+        i.init[0] = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 216);
+        i.init[1] = m.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 224);
+    }
+
+    private static void put(MemorySegment m, IoctlArg arg) {
+        switch (arg) {
+            case LoopInfo64 i -> putInfo64(m, 0, i);
+            case LoopConfig c -> {
+                m.set(ValueLayout.JAVA_INT, 0, c.fd);
+                m.set(ValueLayout.JAVA_INT, 4, c.blockSize);
+                putInfo64(m, 8, c.info);
+            }
+            case LoopInfo i -> {
+                m.set(ValueLayout.JAVA_INT, 0, i.number);
+                m.set(ValueLayout.JAVA_LONG, 8, i.device);
+                m.set(ValueLayout.JAVA_LONG, 16, i.inode);
+                m.set(ValueLayout.JAVA_LONG, 24, i.rdevice);
+                m.set(ValueLayout.JAVA_INT, 32, i.offset);
+                m.set(ValueLayout.JAVA_INT, 36, i.encryptType);
+                m.set(ValueLayout.JAVA_INT, 40, i.encryptKeySize);
+                m.set(ValueLayout.JAVA_INT, 44, i.flags);
+                MemorySegment.copy(i.name, 0, m, ValueLayout.JAVA_BYTE, 48, Loop.LO_NAME_SIZE);
+                MemorySegment.copy(i.encryptKey, 0, m, ValueLayout.JAVA_BYTE, 112, Loop.LO_KEY_SIZE);
+                m.set(ValueLayout.JAVA_LONG, 144, i.init[0]);
+                m.set(ValueLayout.JAVA_LONG, 152, i.init[1]);
+            }
+            default -> { }
+        }
+    }
+
+    private static void get(MemorySegment m, IoctlArg arg) {
+        switch (arg) {
+            case LoopInfo64 i -> getInfo64(m, 0, i);
+            case LoopInfo i -> {
+                i.number = m.get(ValueLayout.JAVA_INT, 0);
+                i.device = m.get(ValueLayout.JAVA_LONG, 8);
+                i.inode = m.get(ValueLayout.JAVA_LONG, 16);
+                i.rdevice = m.get(ValueLayout.JAVA_LONG, 24);
+                i.offset = m.get(ValueLayout.JAVA_INT, 32);
+                i.encryptType = m.get(ValueLayout.JAVA_INT, 36);
+                i.encryptKeySize = m.get(ValueLayout.JAVA_INT, 40);
+                i.flags = m.get(ValueLayout.JAVA_INT, 44);
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 48, i.name, 0, Loop.LO_NAME_SIZE);
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 112, i.encryptKey, 0, Loop.LO_KEY_SIZE);
+                i.init[0] = m.get(ValueLayout.JAVA_LONG, 144);
+                i.init[1] = m.get(ValueLayout.JAVA_LONG, 152);
+            }
+            default -> { }
+        }
     }
 
     /** Copies what the kernel wrote back into the caller's cell. */
     static void copyBack(Ioctl.Abi abi, IoctlArg arg, MemorySegment seg) {
+        if (abi.kind() == Ioctl.ArgKind.STRUCT_OUT && seg.address() == Libc.scratch().arg.address()) {
+            get(seg, arg);
+            return;
+        }
         if (abi.kind() != Ioctl.ArgKind.OUT || seg.address() != Libc.scratch().arg.address()) {
             return;
         }

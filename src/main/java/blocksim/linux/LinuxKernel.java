@@ -137,6 +137,8 @@ public final class LinuxKernel implements Host {
 
     private final RunDir dir;
     private final TreeMap<String, Disk> disks = new TreeMap<>();
+    /** Disks the run itself detached with LOOP_CLR_FD: the kernel lets them go at their last close. */
+    private final java.util.Set<String> released = new java.util.TreeSet<>();
     private final Map<Integer, Map<Integer, OpenFile>> fdTables = new TreeMap<>();
     private final Kmsg kmsg;
     /** The run's tasks are blocksim's to schedule, as on the model; the live kernel's are not. */
@@ -633,7 +635,11 @@ public final class LinuxKernel implements Host {
         if (disks.get(d.name()) != d) {
             return;
         }
-        LOG.warn("blocksim: {} ({}) is no longer this run's: {}; the run stops using it", d.name(), d.real(), why);
+        if (released.remove(d.name())) {
+            LOG.info("blocksim: {} ({}) was detached by the run's LOOP_CLR_FD; the run stops using it", d.name(), d.real());
+        } else {
+            LOG.warn("blocksim: {} ({}) is no longer this run's: {}; the run stops using it", d.name(), d.real(), why);
+        }
         disks.remove(d.name());
         for (Map<Integer, OpenFile> t : fdTables.values()) {
             for (OpenFile f : t.values()) {
@@ -1231,8 +1237,11 @@ public final class LinuxKernel implements Host {
         if (f.dead) {
             return SysResult.fail(Errno.EIO);
         }
+        if (Loops.isLoopRequest(request)) {
+            return loopIoctl(task, f, request, arg);
+        }
         Optional<Ioctl.Abi> abi = Ioctl.abi(request);
-        if (abi.isEmpty() || Loops.isLoopRequest(request)) {
+        if (abi.isEmpty()) {
             return SysResult.fail(Drivers.unknownRequest(f.disk.name()));
         }
         Ioctl.Abi a = abi.get();
@@ -1251,6 +1260,114 @@ public final class LinuxKernel implements Host {
             }
             return r;
         }));
+    }
+
+    /**
+     * The loop driver's requests on one of the run's devices the lesson calls {@code loopN} (on a
+     * disk it calls {@code sdX} they are the model's ENOTTY, on any disk the ones the driver does
+     * not know the model's EINVAL). They reach the kernel after the ownership check, with the
+     * structures laid out from the uapi; a descriptor in the argument (LOOP_SET_FD, LOOP_CONFIGURE,
+     * LOOP_CHANGE_FD) is the run's own descriptor of that number, or none. The run's devices are
+     * always bound, so a bind can only fail (EBADF, EINVAL, EBUSY, in the kernel's order); a
+     * LOOP_CHANGE_FD that could succeed is refused (EPERM, logged), since it would move the device
+     * off the run's image. LOOP_GET_STATUS answers with the run's names: the lesson's device
+     * number, the model's image name, no device or inode number (the model's image has none).
+     * After LOOP_CLR_FD the kernel detaches the device at its last close; the run then lets it go.
+     */
+    private SysResult loopIoctl(Task task, OpenFile f, long request, IoctlArg arg) {
+        Optional<Ioctl.Abi> abi = Ioctl.abi(request);
+        Matcher loopName = LOOP_NAME.matcher(f.disk.name());
+        if (loopName.matches() && abi.isPresent() && abi.get().kind() == Ioctl.ArgKind.VALUE
+                && !(arg instanceof IoctlArg.Value || arg instanceof IoctlArg.Null || arg instanceof IoctlArg.BadAddress)) {
+            throw new MisuseException("this ioctl takes its argument by value (IoctlArg.Value), not a pointer to " + arg);
+        }
+        if (!loopName.matches() || abi.isEmpty() || request >= blocksim.uapi.Loop.LOOP_CTL_ADD) {
+            return SysResult.fail(Drivers.unknownRequest(f.disk.name()));
+        }
+        Ioctl.Abi a = abi.get();
+        IoctlArg pass = arg;
+        if (request == blocksim.uapi.Loop.LOOP_SET_FD || request == blocksim.uapi.Loop.LOOP_CHANGE_FD
+                || request == blocksim.uapi.Loop.LOOP_CONFIGURE && arg instanceof blocksim.uapi.LoopConfig) {
+            int lessonFd = arg instanceof blocksim.uapi.LoopConfig c ? c.fd : (int) loopValue(arg);
+            OpenFile given = table(task).get(lessonFd);
+            int real = given == null || given.dead ? -1 : given.fd;
+            if (given != null && real < 0) {
+                // a file the adapter made up: a directory is EINVAL, anything else meets the bound device
+                return SysResult.fail(given.snapshot == null ? Errno.EINVAL : Errno.EBUSY);
+            }
+            if (request == blocksim.uapi.Loop.LOOP_CHANGE_FD && real >= 0 && readOnlyBinding(f)) {
+                LOG.warn("blocksim: LOOP_CHANGE_FD on {} refused: the run's devices stay bound to its images", f.disk.name());
+                return SysResult.fail(Errno.EPERM);
+            }
+            if (arg instanceof blocksim.uapi.LoopConfig c) {
+                pass = new blocksim.uapi.LoopConfig(real, c.blockSize, c.info);
+            } else {
+                pass = new IoctlArg.Value(Integer.toUnsignedLong(real));
+            }
+        }
+        if (a.kind() != Ioctl.ArgKind.STRUCT_OUT && !stillOurs(f)) {
+            return SysResult.fail(Errno.EIO);
+        }
+        IoctlArg sent = pass;
+        SysResult r = result(Identity.run(task.credentials(), () -> {
+            MemorySegment seg = Abi.marshal(Libc.scratch(), a, sent);
+            Libc.Ret ret = Libc.ioctl(f.fd, request, seg);
+            if (!ret.failed()) {
+                Abi.copyBack(a, sent, seg);
+            }
+            return ret;
+        }));
+        if (r.isOk() && a.kind() == Ioctl.ArgKind.STRUCT_OUT) {
+            runView(arg, Integer.parseInt(loopName.group(1)), f.disk.name());
+        }
+        if (r.isOk() && request == blocksim.uapi.Loop.LOOP_CLR_FD) {
+            released.add(f.disk.name());
+        }
+        return r;
+    }
+
+    private static final Pattern LOOP_NAME = Pattern.compile("loop(0|[1-9][0-9]*)");
+
+    private static long loopValue(IoctlArg arg) {
+        return switch (arg) {
+            case IoctlArg.Value v -> v.value();
+            case IoctlArg.BadAddress b -> b.address();
+            default -> 0;
+        };
+    }
+
+    /** Whether the device open at {@code f} is bound read-only (LO_FLAGS_READ_ONLY in LOOP_GET_STATUS64). */
+    private static boolean readOnlyBinding(OpenFile f) {
+        MemorySegment info = Libc.scratch().arg;
+        info.asSlice(0, blocksim.uapi.LoopInfo64.SIZE).fill((byte) 0);
+        if (Libc.ioctl(f.fd, blocksim.uapi.Loop.LOOP_GET_STATUS64, info).failed()) {
+            return true;
+        }
+        return (info.get(ValueLayout.JAVA_INT, 52) & blocksim.uapi.Loop.LO_FLAGS_READ_ONLY) != 0;
+    }
+
+    /** LOOP_GET_STATUS as the model answers for {@code disk add loopN}: its number, image name, no device or inode. */
+    private static void runView(IoctlArg arg, int number, String name) {
+        String image = "/var/lib/blocksim/" + name + ".img";
+        switch (arg) {
+            case blocksim.uapi.LoopInfo64 i -> {
+                i.number = number;
+                i.device = 0;
+                i.inode = 0;
+                i.rdevice = 0;
+                i.setFileName(image);
+            }
+            case blocksim.uapi.LoopInfo i -> {
+                i.number = number;
+                i.device = 0;
+                i.inode = 0;
+                i.rdevice = 0;
+                java.util.Arrays.fill(i.name, (byte) 0);
+                byte[] b = image.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                System.arraycopy(b, 0, i.name, 0, Math.min(b.length, 63));
+            }
+            default -> { }
+        }
     }
 
     @Override
@@ -1601,8 +1718,16 @@ public final class LinuxKernel implements Host {
             return SysResult.fail(r.errno());
         }
         if (r.kind() != Kind.ROOT) {
+            // the model's answer (FileLayer.unlink): EACCES without permission on the directory,
+            // EISDIR for a directory the adapter makes up, EPERM for the rest of /sys, /proc and /dev
             Errno e = exists(r);
-            return SysResult.fail(e != null ? e : r.kind() == Kind.VIRTUAL ? Errno.EISDIR : Errno.EACCES);
+            if (e != null) {
+                return SysResult.fail(e);
+            }
+            if (!task.credentials().capSysAdmin() && task.credentials().uid() != 0) {
+                return SysResult.fail(Errno.EACCES);
+            }
+            return SysResult.fail(r.kind() == Kind.VIRTUAL ? Errno.EISDIR : Errno.EPERM);
         }
         return inParent(task, r, (parent, name) -> Libc.unlinkat(parent, name, 0));
     }

@@ -95,7 +95,11 @@ public final class Ioctl {
         /** A pointer to {@code size} bytes the kernel writes ({@code put_user}). */
         OUT,
         /** A pointer to {@code struct blkpg_ioctl_arg}, itself pointing at {@code struct blkpg_partition}. */
-        BLKPG
+        BLKPG,
+        /** A pointer to a structure of {@code size} bytes the kernel reads whole ({@code copy_from_user}): the loop driver's. */
+        STRUCT_IN,
+        /** A pointer to a structure of {@code size} bytes the kernel fills ({@code copy_to_user}). */
+        STRUCT_OUT
     }
 
     /**
@@ -137,6 +141,21 @@ public final class Ioctl {
         abi(BLKGETDISKSEQ, "BLKGETDISKSEQ", ArgKind.OUT, 8);
         abi(FIFREEZE, "FIFREEZE", ArgKind.NONE, 0);
         abi(FITHAW, "FITHAW", ArgKind.NONE, 0);
+        // 6.18 drivers/block/loop.c:lo_ioctl and loop_control_ioctl (2.6.32 has the first eight)
+        abi(Loop.LOOP_SET_FD, "LOOP_SET_FD", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_CLR_FD, "LOOP_CLR_FD", ArgKind.NONE, 0);
+        abi(Loop.LOOP_SET_STATUS, "LOOP_SET_STATUS", ArgKind.STRUCT_IN, LoopInfo.SIZE);
+        abi(Loop.LOOP_GET_STATUS, "LOOP_GET_STATUS", ArgKind.STRUCT_OUT, LoopInfo.SIZE);
+        abi(Loop.LOOP_SET_STATUS64, "LOOP_SET_STATUS64", ArgKind.STRUCT_IN, LoopInfo64.SIZE);
+        abi(Loop.LOOP_GET_STATUS64, "LOOP_GET_STATUS64", ArgKind.STRUCT_OUT, LoopInfo64.SIZE);
+        abi(Loop.LOOP_CHANGE_FD, "LOOP_CHANGE_FD", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_SET_CAPACITY, "LOOP_SET_CAPACITY", ArgKind.NONE, 0);
+        abi(Loop.LOOP_SET_DIRECT_IO, "LOOP_SET_DIRECT_IO", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_SET_BLOCK_SIZE, "LOOP_SET_BLOCK_SIZE", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_CONFIGURE, "LOOP_CONFIGURE", ArgKind.STRUCT_IN, LoopConfig.SIZE);
+        abi(Loop.LOOP_CTL_ADD, "LOOP_CTL_ADD", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_CTL_REMOVE, "LOOP_CTL_REMOVE", ArgKind.VALUE, 0);
+        abi(Loop.LOOP_CTL_GET_FREE, "LOOP_CTL_GET_FREE", ArgKind.VALUE, 0);
     }
 
     /** What the uapi knows of a request, or empty for one it does not describe. */

@@ -10,7 +10,7 @@ package blocksim.uapi;
  * touches user memory.
  */
 public sealed interface IoctlArg permits IoctlArg.Null, IoctlArg.BadAddress, IoctlArg.Value, IntCell, LongCell,
-        BlkpgIoctlArg, AbuseInfo, AbuseXfrHdr {
+        BlkpgIoctlArg, AbuseInfo, AbuseXfrHdr, LoopInfo64, LoopInfo, LoopConfig {
 
     /** A NULL pointer (also what a caller passes for ioctls without an argument). */
     Null NULL = new Null();

@@ -2,6 +2,7 @@ package blocksim.linux;
 
 import static blocksim.api.Errno.EACCES;
 import static blocksim.api.Errno.EBADF;
+import static blocksim.api.Errno.EBUSY;
 import static blocksim.api.Errno.EFAULT;
 import static blocksim.api.Errno.EINVAL;
 import static blocksim.api.Errno.EISDIR;
@@ -27,6 +28,9 @@ import blocksim.uapi.IntCell;
 import blocksim.uapi.Ioctl;
 import blocksim.uapi.IoctlArg;
 import blocksim.uapi.LongCell;
+import blocksim.uapi.Loop;
+import blocksim.uapi.LoopConfig;
+import blocksim.uapi.LoopInfo64;
 import blocksim.uapi.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -199,20 +203,48 @@ class BoundaryContractTests {
     @ValueSource(strings = {"sim", "linux"})
     void requestsTheUapiDoesNotDescribeGetTheModelsDriverAnswer(String which) {
         try (Fix f = new Fix(which)) {
-            long loopClrFd = 0x4C01;
-            long loopGetStatus64 = 0x4C05;
             assertEquals(ENOTTY, f.k.ioctl(f.root, f.sda, 0x1234, IoctlArg.NULL).errno(), "sd: no ->ioctl");
-            assertEquals(ENOTTY, f.k.ioctl(f.root, f.sda, loopClrFd, IoctlArg.NULL).errno());
+            assertEquals(ENOTTY, f.k.ioctl(f.root, f.sda, Loop.LOOP_CLR_FD, IoctlArg.NULL).errno(),
+                    "the loop driver's requests on a disk the run calls sda");
             assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, 0x1234, IoctlArg.NULL).errno(), "lo_ioctl's default");
-            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, loopClrFd, IoctlArg.NULL).errno(),
-                    "LOOP_* requests are the model's until it models them");
-            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, loopGetStatus64, new LongCell()).errno());
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, 0x4C7F, IoctlArg.NULL).errno(), "an 'L' number lo_ioctl lacks");
             LongCell size = new LongCell();
             assertTrue(f.k.ioctl(f.root, f.loop, Ioctl.BLKGETSIZE64, size).isOk());
             assertEquals(DISK, size.get(), "the device is still bound");
             int file = f.k.open(f.root, "/tmp/f", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
             assertEquals(ENOTTY, f.k.ioctl(f.root, file, Ioctl.BLKGETSIZE64, new LongCell()).errno(), "a regular file");
             f.k.close(f.root, file);
+        }
+    }
+
+    /**
+     * The loop requests on a run's loop device reach the kernel (6.18 {@code lo_ioctl}) and answer
+     * alike: LOOP_GET_STATUS64 in the run's names, a struct where a cell was given is EFAULT, a bind
+     * of a bound device EBUSY after the descriptor's EBADF, and LOOP_SET_CAPACITY of an unchanged
+     * file leaves the size.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sim", "linux"})
+    void loopRequestsOnTheRunsLoopDeviceAnswerAsTheDriverDoes(String which) {
+        try (Fix f = new Fix(which)) {
+            LoopInfo64 info = new LoopInfo64();
+            assertTrue(f.k.ioctl(f.root, f.loop, Loop.LOOP_GET_STATUS64, info).isOk());
+            assertEquals(0, info.number);
+            assertEquals("/var/lib/blocksim/loop0.img", info.fileNameString());
+            assertEquals(0, info.flags & (Loop.LO_FLAGS_AUTOCLEAR | Loop.LO_FLAGS_READ_ONLY));
+            assertEquals(EFAULT, f.k.ioctl(f.root, f.loop, Loop.LOOP_GET_STATUS64, new LongCell()).errno());
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, Loop.LOOP_GET_STATUS64, IoctlArg.NULL).errno());
+            assertEquals(EBADF, f.k.ioctl(f.root, f.loop, Loop.LOOP_SET_FD, new IoctlArg.Value(99)).errno());
+            int file = f.k.open(f.root, "/tmp/img", OpenFlags.O_RDWR | OpenFlags.O_CREAT).intValue();
+            assertEquals(EBUSY, f.k.ioctl(f.root, f.loop, Loop.LOOP_SET_FD, new IoctlArg.Value(file)).errno());
+            assertEquals(EBUSY, f.k.ioctl(f.root, f.loop, Loop.LOOP_CONFIGURE, new LoopConfig(file, 0, null)).errno());
+            assertEquals(EINVAL, f.k.ioctl(f.root, f.loop, Loop.LOOP_CHANGE_FD, new IoctlArg.Value(file)).errno(),
+                    "the device is not read-only");
+            f.k.close(f.root, file);
+            assertTrue(f.k.ioctl(f.root, f.loop, Loop.LOOP_SET_CAPACITY, IoctlArg.NULL).isOk());
+            LongCell size = new LongCell();
+            assertTrue(f.k.ioctl(f.root, f.loop, Ioctl.BLKGETSIZE64, size).isOk());
+            assertEquals(DISK, size.get());
         }
     }
 

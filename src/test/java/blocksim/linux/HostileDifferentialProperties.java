@@ -37,7 +37,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * names over NAME_MAX, {@code .} and {@code ..} after anything, trailing slashes, O_CREAT where
  * nothing may be created), offsets (negative, LLONG_MIN and MAX, near the overflow, at and past
  * the end), descriptors (closed, never opened, negative, of files that are not devices), lseek
- * whences, and ioctls with every request the uapi knows plus LOOP_*, FIFREEZE/FITHAW and numbers
+ * whences, and ioctls with every request the uapi knows plus LOOP_* (all but LOOP_CLR_FD, which
+ * ends the run's hold on its device at the last close: LiveLoopTests follows it), FIFREEZE/FITHAW and numbers
  * nobody knows, each with every kind of argument (NULL, a bad address, a number, 4- and 8-byte
  * cells holding anything, BLKPG records of any shape). After every step both kernels must have
  * given the same answer (errno, value, what a cell holds, or the same {@link MisuseException})
@@ -226,7 +227,7 @@ class HostileDifferentialProperties {
                 Ioctl.BLKGETSIZE, Ioctl.BLKFLSBUF, Ioctl.BLKSSZGET, Ioctl.BLKPG, Ioctl.BLKBSZGET, Ioctl.BLKBSZSET,
                 Ioctl.BLKGETSIZE64, Ioctl.BLKPBSZGET, Ioctl.BLKRAGET, Ioctl.BLKFRAGET, Ioctl.BLKSECTGET,
                 Ioctl.BLKIOMIN, Ioctl.BLKIOOPT, Ioctl.BLKALIGNOFF, Ioctl.BLKDISCARDZEROES, Ioctl.FIFREEZE,
-                Ioctl.FITHAW, 0x4C00L, 0x4C01L, 0x4C04L, 0x4C05L, 0x4C07L, 0x4C08L, 0x4C09L, 0x4C0AL, 0x4C82L,
+                Ioctl.FITHAW, 0x4C00L, 0x4C02L, 0x4C03L, 0x4C04L, 0x4C05L, 0x4C07L, 0x4C08L, 0x4C06L, 0x4C09L, 0x4C0AL, 0x4C82L,
                 0x1234L, 0xC0185879L, 0x80081272L + 1, 0x5401L));
         Arbitrary<Long> request = Arbitraries.oneOf(Arbitraries.of(requests), Arbitraries.longs().between(0, 0xffffffffL));
         Arbitrary<Step> ctl = Combinators.combine(fd, request, args(), Arbitraries.of(false, false, false, true))

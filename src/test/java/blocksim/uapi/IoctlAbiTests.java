@@ -41,6 +41,9 @@ class IoctlAbiTests {
             }
         }
         assertEquals(BlkpgIoctlArg.SIZE, Ioctl.abi(Ioctl.BLKPG).orElseThrow().size());
-        assertTrue(Ioctl.abi(0x4C01).isEmpty(), "LOOP_* requests are not the block uapi's (yet)");
+        assertEquals(blocksim.uapi.LoopInfo64.SIZE, Ioctl.abi(blocksim.uapi.Loop.LOOP_GET_STATUS64).orElseThrow().size());
+        assertEquals(blocksim.uapi.LoopConfig.SIZE, Ioctl.abi(blocksim.uapi.Loop.LOOP_CONFIGURE).orElseThrow().size());
+        assertEquals(Ioctl.ArgKind.VALUE, Ioctl.abi(blocksim.uapi.Loop.LOOP_SET_FD).orElseThrow().kind(),
+                "LOOP_SET_FD takes the descriptor in the pointer's place");
     }
 }
