@@ -63,14 +63,15 @@ public final class BlockFs {
 
     /** {@code /sys}, holding {@code /sys/block}. */
     public Inode.Dir sys() {
+        boolean kernfs = FsRules.of(genhd.profile()).kernfsOrder();
         GeneratedDir block = new GeneratedDir(() -> {
             Map<String, Inode> m = new TreeMap<>();
             for (Gendisk d : genhd.disks()) {
                 m.put(d.name(), diskDir(d));
             }
             return m;
-        }).ofLinks();
-        return new GeneratedDir(() -> Map.of("block", block));
+        }).ofLinks().kernfs(kernfs);
+        return new GeneratedDir(() -> Map.of("block", block)).kernfs(kernfs);
     }
 
     /**
@@ -112,12 +113,12 @@ public final class BlockFs {
                 Map<String, Inode> g = new TreeMap<>();
                 attrs.forEach((name, content) -> g.put(name, text(content)));
                 return g;
-            })));
+            }).kernfs(FsRules.of(genhd.profile()).kernfsOrder())));
             for (BlockDevice p : d.partitions()) {
                 m.put(p.name(), partDir(p));
             }
             return m;
-        });
+        }).kernfs(FsRules.of(genhd.profile()).kernfsOrder());
     }
 
     /**
@@ -134,7 +135,7 @@ public final class BlockFs {
             q.put("optimal_io_size", text(() -> d.ioOpt() + "\n"));
             q.put("max_sectors_kb", text(() -> (d.maxSectors() / 2) + "\n"));
             return q;
-        });
+        }).kernfs(FsRules.of(genhd.profile()).kernfsOrder());
     }
 
     /** 2.6.32 {@code disk->flags} as {@code capability} shows it. */

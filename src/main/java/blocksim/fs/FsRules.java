@@ -6,6 +6,9 @@ import blocksim.api.Profile;
  * The file layer's era rules, chosen once at boot ({@link #of}); see {@code block.BlockRules} for
  * why the code asks a rule, not the profile. docs/profiles.md lists each ("Where the code asks").
  *
+ * @param kernfsOrder   6.18 sysfs lists a directory in {@code kernfs_name_hash} order
+ *                      ({@code fs/kernfs/dir.c}), as measured on the live 6.18.44; 2.6.32 sysfs keeps
+ *                      its children sorted by inode number, which the model shows as name order
  * @param sysfsAttrs618 6.18 {@code block/genhd.c:disk_attrs}: {@code capability} is always 0, and
  *                      {@code hidden}, {@code discard_alignment} and {@code partscan} exist;
  *                      {@code block/partitions/core.c:part_attrs} add {@code ro} and
@@ -30,10 +33,10 @@ import blocksim.api.Profile;
  *                      {@code pr_fmt} "sysrq:", 2.6.32 {@code drivers/char/sysrq.c} "SysRq :" (a space follows)
  */
 public record FsRules(boolean sysfsAttrs618, int seekMax, boolean liveSize, boolean freezeHolders618,
-                      boolean ext2Freezes, String sysrqPrefix) {
+                      boolean ext2Freezes, String sysrqPrefix, boolean kernfsOrder) {
 
-    public static final FsRules LINUX_2_6_32 = new FsRules(false, 2, false, false, false, "SysRq :");
-    public static final FsRules LINUX_6_18 = new FsRules(true, 4, true, true, true, "sysrq:");
+    public static final FsRules LINUX_2_6_32 = new FsRules(false, 2, false, false, false, "SysRq :", false);
+    public static final FsRules LINUX_6_18 = new FsRules(true, 4, true, true, true, "sysrq:", true);
 
     /** The rules of an era. */
     public static FsRules of(Profile profile) {

@@ -13,6 +13,7 @@ final class GeneratedDir implements Inode.Dir {
     private final Supplier<Map<String, Inode>> entries;
     private final boolean nameMax;
     private boolean links;
+    private boolean kernfs;
 
     /** A sysfs or procfs directory: a name it does not have is ENOENT, however long. */
     public GeneratedDir(Supplier<Map<String, Inode>> entries) {
@@ -40,6 +41,12 @@ final class GeneratedDir implements Inode.Dir {
         return this;
     }
 
+    /** A 6.18 sysfs directory: listed in kernfs hash order ({@link blocksim.kernel.Kernfs}). */
+    public GeneratedDir kernfs(boolean on) {
+        kernfs = on;
+        return this;
+    }
+
     @Override
     public boolean entriesAreLinks() {
         return links;
@@ -62,6 +69,10 @@ final class GeneratedDir implements Inode.Dir {
 
     @Override
     public List<String> list() {
-        return new ArrayList<>(new TreeMap<>(entries.get()).keySet());
+        List<String> names = new ArrayList<>(new TreeMap<>(entries.get()).keySet());
+        if (kernfs) {
+            names.sort(blocksim.kernel.Kernfs.ORDER);
+        }
+        return names;
     }
 }

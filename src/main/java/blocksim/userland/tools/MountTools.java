@@ -181,16 +181,58 @@ public final class MountTools {
         if ((flags & MountFlags.MS_BIND) == 0) {
             flags |= MountFlags.MS_RELATIME;
         }
+        Losetup.MountLoop loop = null;
         if ((flags & (MountFlags.MS_REMOUNT | MountFlags.MS_BIND)) == 0) {
-            if (type == null) {
-                Kernel.StatResult st = p.kernel().stat(p.task(), src);
-                if (st.isOk() && st.stat().type() == Kernel.Stat.Type.REGULAR) {
-                    p.error(tgt + ": failed to setup loop device for " + src + ".");
+            // libmount: loop=, offset= and sizelimit= ask for a loop device, and a regular file as
+            // the source gets one anyway (mnt_context_is_loopdev)
+            boolean wantLoop = false;
+            long offset = 0;
+            long sizelimit = 0;
+            for (java.util.Iterator<String> it = data.iterator(); it.hasNext(); ) {
+                String o = it.next();
+                if (o.equals("loop") || o.startsWith("loop=") || o.startsWith("offset=") || o.startsWith("sizelimit=")) {
+                    wantLoop = true;
+                    it.remove();
+                    if (o.startsWith("offset=") || o.startsWith("sizelimit=")) {
+                        Sizes.Parsed v = Sizes.parse(o.substring(o.indexOf('=') + 1));
+                        if (v == null) {
+                            p.error(tgt + ": failed to parse mount options '" + String.join(",", opts) + "'.");
+                            return 32;
+                        }
+                        if (o.startsWith("offset=")) {
+                            offset = v.value();
+                        } else {
+                            sizelimit = v.value();
+                        }
+                    }
+                }
+            }
+            Kernel.StatResult st = p.kernel().stat(p.task(), src);
+            if (wantLoop || st.isOk() && st.stat().type() == Kernel.Stat.Type.REGULAR) {
+                loop = Losetup.forMount(p, src, offset, sizelimit, (flags & MountFlags.MS_RDONLY) != 0);
+                if (loop.error() != null) {
+                    p.error(tgt + ": " + loop.error());
                     return 32;
                 }
+                src = loop.device();
+                if (loop.readOnly()) {
+                    flags |= MountFlags.MS_RDONLY;
+                }
+            }
+            if (type == null) {
                 type = probe(p, src);
             }
         }
+        try {
+            return mountSource(p, src, tgt, type, flags, data);
+        } finally {
+            if (loop != null) {
+                p.close(loop.fd());
+            }
+        }
+    }
+
+    private static int mountSource(Proc p, String src, String tgt, String type, long flags, List<String> data) {
         String joined = data.isEmpty() ? null : String.join(",", data);
         if (type == null && (flags & (MountFlags.MS_REMOUNT | MountFlags.MS_BIND)) == 0) {
             SysResult last = null;

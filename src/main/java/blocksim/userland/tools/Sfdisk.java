@@ -557,8 +557,8 @@ public final class Sfdisk {
         return Integer.toHexString(pa.type.code());
     }
 
-    /** fputs_quoted_json(). */
-    private static String jsonString(String s) {
+    /** fputs_quoted_json() (lib/jsonwrt.c, shared by libfdisk and libsmartcols). */
+    static String jsonString(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -59,6 +59,7 @@ public final class Tools {
         t.put("delpart", BlockTools::delpart);
         t.put("resizepart", BlockTools::resizepart);
         t.put("partx", Partx::run);
+        t.put("losetup", Losetup::run);
         t.put("sfdisk", Sfdisk::run);
         t.put("disk", DiskTool::run);
         t.put("insmod", ModuleTools::insmod);
