@@ -248,6 +248,7 @@ final class Loop implements DiskDriver, BlockDriver {
     @Override
     public int open(Gendisk disk, boolean write) {
         LoopDevice lo = lo(disk);
+        genhd.scheduler().condResched(); // mutex_lock_killable(&lo->lo_mutex)
         if (!rules.loopConfigure()) {
             lo.refcnt++;
             return 0;
@@ -295,6 +296,7 @@ final class Loop implements DiskDriver, BlockDriver {
     @Override
     public void submitBio(Gendisk disk, Bio bio) {
         LoopDevice lo = lo(disk);
+        genhd.scheduler().condResched(); // the request waits for the loop worker (loop_queue_work)
         if (lo.state != State.BOUND || bio.op() == Bio.Op.WRITE && (lo.flags & LO_FLAGS_READ_ONLY) != 0) {
             bio.endio(-Errno.EIO.number());
             return;
@@ -354,6 +356,7 @@ final class Loop implements DiskDriver, BlockDriver {
     @Override
     public int ioctl(BlockDevice bdev, int mode, long cmd, IoctlArg arg, Task task) {
         LoopDevice lo = lo(bdev.disk());
+        genhd.scheduler().condResched(); // every request takes lo_mutex or the global lock first
         boolean write = (mode & Bdev.MODE_WRITE) != 0;
         if (Ioctl.abi(cmd).map(a -> a.kind() == Ioctl.ArgKind.VALUE).orElse(false)) {
             value(arg); // a pointer where a number belongs is the caller's mistake, whatever the checks

@@ -403,6 +403,19 @@ public final class Scheduler implements Scheduling {
         }
     }
 
+    /**
+     * {@code might_sleep()} / {@code cond_resched()} at a sleeping lock the kernel takes (a
+     * driver's mutex): when called from a scheduled task, others that can run may run first, the
+     * choice drawn from the seed like every other; from outside a task (a test calling in
+     * directly) nothing happens.
+     */
+    public void condResched() {
+        KThread t = current;
+        if (t != null && java.lang.Thread.currentThread() == t.carrier) {
+            yieldCpu(t);
+        }
+    }
+
     /** Lets other runnable tasks run; the current task stays runnable. */
     public void yieldNow() {
         yieldCpu(self());

@@ -12,7 +12,11 @@ public final class FileTools {
     private FileTools() {
     }
 
-    /** {@code ls [-1] [-l] [PATH...]}: names one per line (the output is not a terminal). */
+    /**
+     * {@code ls [-1] [-l] [PATH...]}: names one per line (the output is not a terminal), sorted
+     * as coreutils sorts them in the C locale (by bytes), whatever order readdir gave (6.18 sysfs
+     * lists in kernfs hash order).
+     */
     public static int ls(Proc p) {
         boolean longFormat = false;
         List<String> paths = new ArrayList<>();
@@ -64,7 +68,9 @@ public final class FileTools {
                 }
                 p.out().println(dir + ":");
             }
-            for (String name : l.names()) {
+            List<String> names = new ArrayList<>(l.names());
+            names.sort(java.util.Comparator.naturalOrder());
+            for (String name : names) {
                 if (longFormat) {
                     Kernel.StatResult st = p.kernel().stat(p.task(), dir.endsWith("/") ? dir + name : dir + "/" + name);
                     p.out().println(st.isOk() ? longLine(st.stat(), name) : name);
