@@ -71,7 +71,24 @@ public final class BlockFs {
             }
             return m;
         }).ofLinks().kernfs(kernfs);
-        return new GeneratedDir(() -> Map.of("block", block)).kernfs(kernfs);
+        if (!kernfs) {
+            return new GeneratedDir(() -> Map.of("block", block));
+        }
+        // 6.18 drivers/block/loop.c: module_param(max_part, int, 0444), max_loop and hw_queue_depth
+        // likewise (2.6.32 registers them with mode 0: no files). Measured: 128, 8 and 0 by default.
+        int mp = genhd.config().loopMaxPart();
+        int shownPart = mp > 0 ? (1 << (32 - Integer.numberOfLeadingZeros(mp))) - 1 : 0;
+        int shownLoop = genhd.config().loopMaxLoop() > 0 ? genhd.config().loopMaxLoop() : 8;
+        GeneratedDir params = new GeneratedDir(() -> {
+            Map<String, Inode> m = new TreeMap<>();
+            m.put("hw_queue_depth", text(() -> "128\n"));
+            m.put("max_loop", text(() -> shownLoop + "\n"));
+            m.put("max_part", text(() -> shownPart + "\n"));
+            return m;
+        }).kernfs(true);
+        GeneratedDir loop = new GeneratedDir(() -> Map.of("parameters", params)).kernfs(true);
+        GeneratedDir module = new GeneratedDir(() -> Map.of("loop", loop)).kernfs(true);
+        return new GeneratedDir(() -> Map.of("block", block, "module", module)).kernfs(kernfs);
     }
 
     /**

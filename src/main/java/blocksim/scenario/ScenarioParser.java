@@ -90,8 +90,9 @@ public final class ScenarioParser {
                         }
                         seed = n.longValue();
                     }
+                    case "modules" -> config = modules(file, line, v, config);
                     default -> throw new ScenarioError(file, line, "unknown front-matter key '" + e.getKey()
-                            + "' (known: title, kernel, partitions, runs-on, seed)");
+                            + "' (known: title, kernel, partitions, modules, runs-on, seed)");
                 }
             }
             bodyStart = end + 1;
@@ -146,6 +147,47 @@ public final class ScenarioParser {
             return l.stream().map(String::valueOf).toList();
         }
         return List.of(String.valueOf(v));
+    }
+
+    /**
+     * {@code modules: {loop: "max_part=15 max_loop=4"}}: the loop module's parameters at boot, as
+     * {@code modprobe loop max_part=15} would give them.
+     */
+    private static KernelConfig modules(String file, int line, Object v, KernelConfig config) throws ScenarioError {
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new ScenarioError(file, line, "modules must map a module to its parameters, as modules: {loop: \"max_part=15\"}");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!"loop".equals(String.valueOf(e.getKey()))) {
+                throw new ScenarioError(file, line, "unknown module '" + e.getKey() + "' (known: loop)");
+            }
+            for (String param : String.valueOf(e.getValue()).trim().split("\\s+")) {
+                if (param.isEmpty()) {
+                    continue;
+                }
+                String[] kv = param.split("=", 2);
+                int n;
+                try {
+                    n = kv.length == 2 ? Integer.parseInt(kv[1]) : -1;
+                } catch (NumberFormatException x) {
+                    n = -1;
+                }
+                try {
+                    config = switch (kv[0]) {
+                        case "max_part" -> n >= 0 ? config.withLoopMaxPart(n) : null;
+                        case "max_loop" -> n >= 0 ? config.withLoopMaxLoop(n) : null;
+                        default -> throw new ScenarioError(file, line, "unknown parameter '" + kv[0]
+                                + "' of module loop (known: max_part, max_loop)");
+                    };
+                } catch (IllegalArgumentException x) {
+                    throw new ScenarioError(file, line, x.getMessage());
+                }
+                if (config == null) {
+                    throw new ScenarioError(file, line, "loop " + kv[0] + " needs a whole number, as " + kv[0] + "=15");
+                }
+            }
+        }
+        return config;
     }
 
     private static List<String> parsers(String file, int line, Object v) throws ScenarioError {

@@ -23,6 +23,7 @@ import blocksim.uapi.LoopInfo64;
 import blocksim.uapi.OpenFlags;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -405,6 +406,20 @@ class LoopTests {
                 assertEquals(1, s.ioctl(ctl, Loop.LOOP_CTL_GET_FREE, IoctlArg.NULL).intValue(), "a new device, lowest number");
                 assertTrue(s.cat("/proc/devices").contains(" 10 misc\n"));
             }
+        }
+    }
+
+    /** Module parameters: max_loop devices at load, max_part rounded up to (1 << part_shift) - 1 in sysfs (6.18). */
+    @Test
+    void moduleParametersShapeTheDevices() {
+        try (Sim s = new Sim(Profile.LINUX_6_18, KernelConfig.defaults().withLoopMaxPart(10).withLoopMaxLoop(3))) {
+            assertEquals(List.of("loop0", "loop1", "loop2"), s.kernel.genhd().disks().stream().map(d -> d.name()).toList());
+            assertEquals("7:16", s.bdev("loop1").dev().toString(), "fls(10) = 4: 16 minors each");
+            assertEquals("15\n", s.cat("/sys/module/loop/parameters/max_part"));
+            assertEquals("3\n", s.cat("/sys/module/loop/parameters/max_loop"));
+        }
+        try (Sim s = Sim.old()) {
+            assertFalse(s.kernel.stat(s.root, "/sys/module").isOk(), "2.6.32 registers the parameters with mode 0");
         }
     }
 

@@ -68,7 +68,7 @@ class BadScenarioTests {
 
     @Test
     void anUnknownFrontMatterKeyNamesItsLine() throws IOException, ScenarioError {
-        assertEquals("x.md:3: unknown front-matter key 'colour' (known: title, kernel, partitions, runs-on, seed)",
+        assertEquals("x.md:3: unknown front-matter key 'colour' (known: title, kernel, partitions, modules, runs-on, seed)",
                 error("x.md", "---\ntitle: t\ncolour: red\n---\n"));
     }
 
@@ -79,6 +79,14 @@ class BadScenarioTests {
         assertEquals("x.md:2: unknown partition parser 'bsd' (known: msdos, efi, none)",
                 error("y.md", "---\npartitions: [bsd]\n---\n").replace("y.md", "x.md"));
         assertTrue(error("z.md", "---\ntitle: [unclosed\n---\n").startsWith("z.md:"));
+        assertEquals("m.md:3: unknown module 'nbd' (known: loop)",
+                error("m.md", "---\ntitle: t\nmodules: {nbd: \"nbds_max=4\"}\n---\n"));
+        assertEquals("n.md:2: unknown parameter 'max_parts' of module loop (known: max_part, max_loop)",
+                error("n.md", "---\nmodules: {loop: \"max_parts=4\"}\n---\n"));
+        assertEquals("o.md:2: loop max_part must be 0..255: 300",
+                error("o.md", "---\nmodules: {loop: \"max_part=300\"}\n---\n"));
+        assertEquals("p.md:2: loop max_loop needs a whole number, as max_loop=15",
+                error("p.md", "---\nmodules: {loop: \"max_loop=many\"}\n---\n"));
     }
 
     @Test
