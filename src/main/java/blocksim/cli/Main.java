@@ -25,10 +25,13 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No command: a usage error, as GNU tools answer one (a line, and where the help is). */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("blocksim: missing command (run, kernels, cleanup)");
+        err.println("Try 'blocksim --help' for more information.");
+        return 2;
     }
 
     /** {@code blocksim run FILE...}. */
@@ -41,7 +44,8 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Scenario files, or directories of them.")
+        @Parameters(arity = "1..*", paramLabel = "FILE",
+                description = "Scenario files, or directories of them; - reads one from standard input.")
         List<Path> files;
 
         @Option(names = "--kernel", paramLabel = "NAME", defaultValue = "sim",
@@ -81,9 +85,10 @@ public final class Main implements Callable<Integer> {
             int passed = 0;
             int failed = 0;
             int skipped = 0;
+            int updated = 0;
             for (Path p : paths) {
                 try {
-                    Scenario sc = ScenarioParser.parse(p);
+                    Scenario sc = p.toString().equals("-") ? ScenarioParser.parse(p, stdin()) : ScenarioParser.parse(p);
                     ScenarioRunner.Result r = ScenarioRunner.run(sc, new ScenarioRunner.Options(provider, seed, update,
                             trace ? line -> {
                                 err.println(line);
@@ -95,6 +100,11 @@ public final class Main implements Callable<Integer> {
                     } else if (r.passed()) {
                         passed++;
                         out.println(p + ": ok (" + r.commands() + " commands, seed " + r.seed() + ")");
+                    } else if (update && r.updatable() && !p.toString().equals("-")) {
+                        // --update did its job: the file now says what the commands print
+                        updated++;
+                        out.println(p + ": updated (" + r.failures().size() + " of " + r.commands()
+                                + " commands had other output, seed " + r.seed() + ")");
                     } else {
                         failed++;
                         // the seed first: what replays this run exactly
@@ -112,14 +122,25 @@ public final class Main implements Callable<Integer> {
                 }
                 out.flush();
             }
-            out.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
+            out.println(passed + " passed, " + failed + " failed" + (updated > 0 ? ", " + updated + " updated" : "")
+                    + (skipped > 0 ? ", " + skipped + " skipped" : ""));
             return failed > 0 ? 1 : 0;
+        }
+
+        private static String stdin() throws ScenarioError {
+            try {
+                return new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new ScenarioError("-", 1, "cannot read standard input: " + e.getMessage());
+            }
         }
 
         private static List<Path> expand(List<Path> files) throws java.io.IOException {
             List<Path> out = new java.util.ArrayList<>();
             for (Path f : files) {
-                if (Files.isDirectory(f)) {
+                if (f.toString().equals("-")) {
+                    out.add(f);
+                } else if (Files.isDirectory(f)) {
                     int before = out.size();
                     try (Stream<Path> s = Files.list(f)) {
                         s.filter(x -> x.toString().endsWith(".md")).sorted().forEach(out::add);
@@ -200,6 +221,13 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            // one line and where the help is, as picocli's and GNU tools' short form
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("blocksim: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             err.println("blocksim: internal error: " + ex);
             return 70;

@@ -34,7 +34,11 @@ public final class ScenarioRunner {
 
     /** The result of one scenario: failures (each with its file:line and diff) or a skip. */
     public record Result(Scenario scenario, long seed, boolean skipped, String note, List<String> failures,
-                         int commands) {
+                         int commands, boolean updatable) {
+        public Result(Scenario scenario, long seed, boolean skipped, String note, List<String> failures, int commands) {
+            this(scenario, seed, skipped, note, failures, commands, false);
+        }
+
         public boolean passed() {
             return !skipped && failures.isEmpty();
         }
@@ -86,7 +90,13 @@ public final class ScenarioRunner {
         }
         List<ShellSyntax.Script> scripts = prepare(sc);
         String file = sc.path().toString();
-        KernelProvider.Booted booted = o.kernel().boot(sc.profile(), sc.config(), seed);
+        KernelProvider.Booted booted;
+        try {
+            booted = o.kernel().boot(sc.profile(), sc.config(), seed);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a kernel that cannot be this lesson's (the live kernel is one era): the lesson's error
+            throw new ScenarioError(sc.path().toString(), frontMatterLine(sc, "kernel"), e.getMessage());
+        }
         TracingKernel kernel = new TracingKernel(booted.kernel(), o.trace(), o.callBudget());
         booted.scheduler().setTrace(o.trace());
         Io.Terminal terminal = new Io.Terminal();
@@ -126,10 +136,12 @@ public final class ScenarioRunner {
             shell.shutdown();
             kernel.close();
         }
+        boolean rewritten = false;
         if (o.update() && !failures.isEmpty()) {
             update(sc, actuals);
+            rewritten = actuals.stream().allMatch(java.util.Objects::nonNull);
         }
-        return new Result(sc, seed, false, null, failures, sc.commands().size());
+        return new Result(sc, seed, false, null, failures, sc.commands().size(), rewritten);
     }
 
     static List<String> lines(String text) {
@@ -138,6 +150,19 @@ public final class ScenarioRunner {
             out.removeLast();
         }
         return out;
+    }
+
+    /** The line of a front-matter key, or 1. */
+    private static int frontMatterLine(Scenario sc, String key) {
+        List<String> lines = sc.lines();
+        if (!lines.isEmpty() && lines.getFirst().equals("---")) {
+            for (int i = 1; i < lines.size() && !lines.get(i).equals("---"); i++) {
+                if (lines.get(i).startsWith(key + ":")) {
+                    return i + 1;
+                }
+            }
+        }
+        return 1;
     }
 
     /** Rewrites each differing command's expected output with what it printed. */

@@ -144,6 +144,59 @@ class BadScenarioTests {
         assertTrue(err.toString().contains("blocksim: no kernel named 'vm' (available: linux, sim)"), err.toString());
     }
 
+    /** Usage errors are one line and a pointer to --help (status 2); --update that rewrote the file is a success. */
+    @Test
+    void usageErrorsAreShortAndUpdateSucceeds() throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(out), new PrintWriter(err), "run", "--bogus", "x.md"));
+        assertEquals("blocksim: Unknown option: '--bogus'\nTry 'blocksim run --help' for more information.\n",
+                err.toString());
+        assertEquals("", out.toString(), "no usage text");
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2)));
+        assertEquals("blocksim: missing command (run, kernels, cleanup)\nTry 'blocksim --help' for more information.\n",
+                err2.toString());
+        Path f = dir.resolve("u.md");
+        Files.writeString(f, "```console\n$ echo new\nold\n```\n");
+        StringWriter out3 = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(out3), new PrintWriter(new StringWriter()), "run", "--update", f.toString()));
+        assertEquals("```console\n$ echo new\nnew\n```\n", Files.readString(f));
+        assertTrue(out3.toString().endsWith("0 passed, 0 failed, 1 updated\n"), out3.toString());
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "run", f.toString()));
+    }
+
+    /** A lesson of an era the chosen kernel is not: an ordinary error with file and line, not an internal one. */
+    @Test
+    void anEraTheKernelIsNotIsALessonError() throws IOException, ScenarioError {
+        Path f = dir.resolve("e.md");
+        Files.writeString(f, "---\ntitle: t\nkernel: linux-2.6.32\n---\n\n```console\n$ echo hi\nhi\n```\n");
+        blocksim.KernelProvider oneEra = new blocksim.KernelProvider() {
+            @Override
+            public String name() {
+                return "sim";
+            }
+
+            @Override
+            public boolean available() {
+                return true;
+            }
+
+            @Override
+            public String unavailableReason() {
+                return null;
+            }
+
+            @Override
+            public Booted boot(blocksim.api.Profile profile, blocksim.api.KernelConfig config, long seed) {
+                throw new IllegalArgumentException("the live kernel is linux-6.18, not " + profile.id());
+            }
+        };
+        ScenarioError e = assertThrows(ScenarioError.class, () -> ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(oneEra, null, false, null)));
+        assertEquals(f + ":3: the live kernel is linux-6.18, not linux-2.6.32", e.getMessage());
+    }
+
     @Test
     void aMismatchPrintsFileLineAndAUnifiedDiff() throws IOException, ScenarioError {
         Path f = dir.resolve("m.md");
