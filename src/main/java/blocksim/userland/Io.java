@@ -55,20 +55,67 @@ public final class Io {
 
     /** The transcript's screen: stdout and stderr land here in the order they are written. */
     public static final class Terminal implements Output {
+        /** What a command's output may hold: the rest is counted, not kept (a {@code cat} of a whole disk). */
+        public static final int LIMIT = 1 << 20;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private long dropped;
 
         @Override
         public int write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
+            int keep = (int) Math.max(0, Math.min(len, LIMIT - bytes.size()));
+            bytes.write(b, off, keep);
+            dropped += len - keep;
             return len;
         }
 
+        /**
+         * The output as text: UTF-8, with NUL and bytes that are not UTF-8 shown as {@code \xNN},
+         * and, past {@link #LIMIT} bytes, a last line that counts what was left out.
+         */
         public String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
+            String t = escaped(bytes.toByteArray());
+            if (dropped > 0) {
+                t += (t.endsWith("\n") || t.isEmpty() ? "" : "\n") + "[... " + dropped + " more bytes not shown]\n";
+            }
+            return t;
+        }
+
+        /** UTF-8 decoding that shows what it cannot decode, and NUL, as {@code \xNN}. */
+        static String escaped(byte[] b) {
+            java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 16);
+            StringBuilder sb = new StringBuilder(b.length);
+            while (true) {
+                java.nio.charset.CoderResult r = d.decode(in, out, true);
+                out.flip();
+                for (int i = 0; i < out.length(); i++) {
+                    char c = out.charAt(i);
+                    if (c == 0) {
+                        sb.append("\\x00");
+                    } else {
+                        sb.append(c);
+                    }
+                }
+                out.clear();
+                if (r.isError()) {
+                    for (int k = 0; k < r.length(); k++) {
+                        sb.append(String.format("\\x%02x", in.get() & 0xff));
+                    }
+                    continue;
+                }
+                if (r.isUnderflow()) {
+                    break;
+                }
+            }
+            return sb.toString();
         }
 
         public void clear() {
             bytes.reset();
+            dropped = 0;
         }
 
         /** Moves everything written here to {@code other}. */
@@ -76,6 +123,7 @@ public final class Io {
             byte[] b = bytes.toByteArray();
             other.write(b, 0, b.length);
             bytes.reset();
+            dropped = 0;
         }
     }
 

@@ -144,6 +144,34 @@ class BadScenarioTests {
         assertTrue(err.toString().contains("blocksim: no kernel named 'vm' (available: linux, sim)"), err.toString());
     }
 
+    /**
+     * Output of any size: a 1 GiB disk read to the terminal is kept to {@code Terminal.LIMIT} bytes
+     * with a count of the rest, NUL shows as {@code \\x00}, and the diff is bounded in lines and in
+     * line length; two long outputs that share nothing are diffed without aligning them.
+     */
+    @Test
+    void outputOfAnySizeIsBoundedEscapedAndCut() throws IOException, ScenarioError {
+        Path f = dir.resolve("big.md");
+        Files.writeString(f, "```console\n$ disk add sda 1GiB\n$ cat /dev/sda\n```\n");
+        ScenarioRunner.Result r = ScenarioRunner.run(ScenarioParser.parse(f),
+                new ScenarioRunner.Options(new SimKernelProvider(), null, false, null));
+        String diff = r.failures().getFirst();
+        assertTrue(diff.contains("+\\x00\\x00"), "NUL escaped");
+        assertTrue(diff.contains("more characters not shown]"), "the long line cut");
+        assertTrue(diff.contains("+[... " + ((1L << 30) - blocksim.userland.Io.Terminal.LIMIT) + " more bytes not shown]"),
+                "what was not kept is counted");
+        assertTrue(diff.length() < 10_000, "the report stays small: " + diff.length());
+        java.util.List<String> a = new java.util.ArrayList<>();
+        java.util.List<String> b = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            a.add("same " + i % 7);
+            b.add("other " + i);
+        }
+        String big = UnifiedDiff.diff("x.md", 3, a, b);
+        assertTrue(big.startsWith("--- x.md (expected)\n+++ x.md (actual)\n@@ -3,20000 +3,20000 @@\n-same 0\n"), big.substring(0, 80));
+        assertTrue(big.endsWith("[... 39600 more lines of the diff not shown]\n"));
+    }
+
     /** Usage errors are one line and a pointer to --help (status 2); --update that rewrote the file is a success. */
     @Test
     void usageErrorsAreShortAndUpdateSucceeds() throws IOException {
