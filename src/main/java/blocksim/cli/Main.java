@@ -61,6 +61,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--trace", description = "Print every system call the commands make, strace style, on stderr.")
         boolean trace;
 
+        @Option(names = "--junit-xml", paramLabel = "FILE",
+                description = "Also write the results as JUnit XML (surefire's schema): a test suite per lesson, a test case per command.")
+        Path junitXml;
+
+        @Option(names = "--fail-fast", description = "Stop after the first lesson that fails.")
+        boolean failFast;
+
+        @Option(names = {"-q", "--quiet"}, description = "Print only failures and the summary line.")
+        boolean quiet;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -86,7 +96,11 @@ public final class Main implements Callable<Integer> {
             int failed = 0;
             int skipped = 0;
             int updated = 0;
+            JunitXml xml = junitXml == null ? null : new JunitXml();
             for (Path p : paths) {
+                if (failFast && failed > 0) {
+                    break;
+                }
                 try {
                     Scenario sc = p.toString().equals("-") ? ScenarioParser.parse(p, stdin()) : ScenarioParser.parse(p);
                     ScenarioRunner.Result r = ScenarioRunner.run(sc, new ScenarioRunner.Options(provider, seed, update,
@@ -94,12 +108,19 @@ public final class Main implements Callable<Integer> {
                                 err.println(line);
                                 err.flush();
                             } : null));
+                    if (xml != null) {
+                        xml.lesson(p.toString(), r);
+                    }
                     if (r.skipped()) {
                         skipped++;
-                        out.println(p + ": skipped (" + r.note() + ")");
+                        if (!quiet) {
+                            out.println(p + ": skipped (" + r.note() + ")");
+                        }
                     } else if (r.passed()) {
                         passed++;
-                        out.println(p + ": ok (" + r.commands() + " commands, seed " + r.seed() + ")");
+                        if (!quiet) {
+                            out.println(p + ": ok (" + r.commands() + " commands, seed " + r.seed() + ")");
+                        }
                     } else if (update && r.updatable() && !p.toString().equals("-")) {
                         // --update did its job: the file now says what the commands print
                         updated++;
@@ -119,8 +140,19 @@ public final class Main implements Callable<Integer> {
                 } catch (ScenarioError e) {
                     failed++;
                     out.println(e.getMessage());
+                    if (xml != null) {
+                        xml.badFile(p.toString(), e.getMessage());
+                    }
                 }
                 out.flush();
+            }
+            if (xml != null) {
+                try {
+                    Files.writeString(junitXml, xml.render(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    err.println("blocksim: " + junitXml + ": " + e.getMessage());
+                    return 1;
+                }
             }
             out.println(passed + " passed, " + failed + " failed" + (updated > 0 ? ", " + updated + " updated" : "")
                     + (skipped > 0 ? ", " + skipped + " skipped" : ""));

@@ -34,14 +34,18 @@ public final class ScenarioRunner {
 
     /** The result of one scenario: failures (each with its file:line and diff) or a skip. */
     public record Result(Scenario scenario, long seed, boolean skipped, String note, List<String> failures,
-                         int commands, boolean updatable) {
+                         int commands, boolean updatable, List<CommandResult> results) {
         public Result(Scenario scenario, long seed, boolean skipped, String note, List<String> failures, int commands) {
-            this(scenario, seed, skipped, note, failures, commands, false);
+            this(scenario, seed, skipped, note, failures, commands, false, List.of());
         }
 
         public boolean passed() {
             return !skipped && failures.isEmpty();
         }
+    }
+
+    /** One command's outcome: its line, its first line of text, and its failure report or null. */
+    public record CommandResult(int line, String command, String failure) {
     }
 
     private ScenarioRunner() {
@@ -102,6 +106,7 @@ public final class ScenarioRunner {
         Io.Terminal terminal = new Io.Terminal();
         Shell shell = new Shell(kernel, booted.scheduler(), Tools.standard(), terminal);
         List<String> failures = new ArrayList<>();
+        List<CommandResult> results = new ArrayList<>();
         List<List<String>> actuals = new ArrayList<>();
         try {
             for (int i = 0; i < sc.commands().size(); i++) {
@@ -112,8 +117,10 @@ public final class ScenarioRunner {
                 terminal.clear();
                 Shell.Outcome out = shell.run(scripts.get(i));
                 List<String> actual = lines(terminal.text());
+                String first = c.text().lines().findFirst().orElse("");
                 if (out.error() != null) {
                     failures.add(file + ":" + c.line() + ": " + out.error());
+                    results.add(new CommandResult(c.line(), first, failures.getLast()));
                     actuals.add(null);
                     continue;
                 }
@@ -128,8 +135,11 @@ public final class ScenarioRunner {
                 }
                 actuals.add(actual);
                 if (!UnifiedDiff.same(expected, actual)) {
-                    failures.add(file + ":" + c.line() + ": output differs for: $ " + c.text().lines().findFirst().orElse("")
+                    failures.add(file + ":" + c.line() + ": output differs for: $ " + first
                             + "\n" + UnifiedDiff.diff(file, c.expectedLine(), expected, actual));
+                    results.add(new CommandResult(c.line(), first, failures.getLast()));
+                } else {
+                    results.add(new CommandResult(c.line(), first, null));
                 }
             }
         } finally {
@@ -141,7 +151,7 @@ public final class ScenarioRunner {
             update(sc, actuals);
             rewritten = actuals.stream().allMatch(java.util.Objects::nonNull);
         }
-        return new Result(sc, seed, false, null, failures, sc.commands().size(), rewritten);
+        return new Result(sc, seed, false, null, failures, sc.commands().size(), rewritten, List.copyOf(results));
     }
 
     static List<String> lines(String text) {

@@ -194,6 +194,35 @@ class BadScenarioTests {
         assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "run", f.toString()));
     }
 
+    /** For CI: --junit-xml (a suite per lesson, a case per command, the diff in the failure), -q, --fail-fast. */
+    @Test
+    void junitXmlQuietAndFailFast() throws Exception {
+        Path good = dir.resolve("a.md");
+        Files.writeString(good, "```console\n$ echo one\none\n$ echo two\ntwo\n```\n");
+        Path bad = dir.resolve("b.md");
+        Files.writeString(bad, "```console\n$ echo '<x> & y'\nnot this\n```\n");
+        Path xml = dir.resolve("r.xml");
+        StringWriter out = new StringWriter();
+        assertEquals(1, Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "run", "-q",
+                "--junit-xml", xml.toString(), good.toString(), bad.toString()));
+        assertTrue(!out.toString().contains(": ok ("), "-q prints no ok lines: " + out);
+        assertTrue(out.toString().endsWith("1 passed, 1 failed\n"), out.toString());
+        org.w3c.dom.Document d = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(xml.toFile());
+        org.w3c.dom.Element root = d.getDocumentElement();
+        assertEquals("testsuites", root.getTagName());
+        assertEquals("3", root.getAttribute("tests"));
+        assertEquals("1", root.getAttribute("failures"));
+        org.w3c.dom.NodeList cases = d.getElementsByTagName("testcase");
+        assertEquals("2: $ echo one", ((org.w3c.dom.Element) cases.item(0)).getAttribute("name"));
+        assertEquals("2: $ echo '<x> & y'", ((org.w3c.dom.Element) cases.item(2)).getAttribute("name"));
+        assertTrue(d.getElementsByTagName("failure").item(0).getTextContent().contains("+<x> & y"));
+        StringWriter out2 = new StringWriter();
+        assertEquals(1, Main.execute(new PrintWriter(out2), new PrintWriter(new StringWriter()), "run", "--fail-fast",
+                bad.toString(), good.toString()));
+        assertTrue(out2.toString().endsWith("0 passed, 1 failed\n"), "stopped after the first failure: " + out2);
+    }
+
     /** A lesson of an era the chosen kernel is not: an ordinary error with file and line, not an internal one. */
     @Test
     void anEraTheKernelIsNotIsALessonError() throws IOException, ScenarioError {
