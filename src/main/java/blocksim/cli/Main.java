@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code blocksim}: runs lessons (Markdown transcripts) on the model or another kernel. */
 @Command(name = "blocksim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Linux block layer as a testable model: run transcripts against it.",
-        subcommands = {Main.Run.class, Main.Kernels.class, Main.Cleanup.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Run.class, Main.Explore.class, Main.Kernels.class, Main.Cleanup.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -29,7 +29,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("blocksim: missing command (run, kernels, cleanup)");
+        err.println("blocksim: missing command (run, explore, kernels, cleanup)");
         err.println("Try 'blocksim --help' for more information.");
         return 2;
     }
@@ -184,6 +184,110 @@ public final class Main implements Callable<Integer> {
                     out.add(f);
                 } else {
                     throw new java.io.IOException(f + ": No such file or directory");
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * {@code blocksim explore --seeds A..B LESSON}: the lesson on the model once per seed, on the
+     * machine's cores, reported in seed order (the same every run): each failing seed with its
+     * first failing command, then the count. {@code blocksim run --seed N LESSON} replays one.
+     */
+    @Command(name = "explore", mixinStandardHelpOptions = true,
+            description = "Run a lesson over many scheduler seeds and list which pass and which fail.",
+            footer = {"", "Exit status: 0 when every seed passes, 1 when one fails or the file is bad, 2 on a usage error."})
+    static final class Explore implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1", paramLabel = "LESSON", description = "The lesson to explore.")
+        Path file;
+
+        @Option(names = "--seeds", paramLabel = "A..B", required = true,
+                description = "The seeds: a range A..B, or a list A,B,C.")
+        String seeds;
+
+        @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+                description = "Lessons run at once (default: the machine's cores).")
+        Integer jobs;
+
+        @Option(names = {"-q", "--quiet"}, description = "Print only the summary line.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<Long> list;
+            try {
+                list = parseSeeds(seeds);
+            } catch (IllegalArgumentException e) {
+                err.println("blocksim: --seeds: " + e.getMessage());
+                err.println("Try 'blocksim explore --help' for more information.");
+                return 2;
+            }
+            Scenario sc;
+            try {
+                sc = ScenarioParser.parse(file);
+            } catch (ScenarioError e) {
+                out.println(e.getMessage());
+                return 1;
+            }
+            KernelProvider sim = KernelProvider.byName("sim").orElseThrow();
+            int n = jobs != null && jobs > 0 ? jobs : Runtime.getRuntime().availableProcessors();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+            for (long seed : list) {
+                outcomes.add(pool.submit(() -> {
+                    ScenarioRunner.Result r = ScenarioRunner.run(sc, new ScenarioRunner.Options(sim, seed, false, null));
+                    return r.results().stream().filter(c -> c.failure() != null).findFirst()
+                            .map(c -> file + ":" + c.line() + ": $ " + c.command()).orElse(null);
+                }));
+            }
+            pool.shutdown();
+            List<Long> failing = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < list.size(); i++) {
+                    String first = outcomes.get(i).get();
+                    if (first != null) {
+                        failing.add(list.get(i));
+                        if (!quiet) {
+                            out.println("seed " + list.get(i) + ": FAILED at " + first);
+                        }
+                    }
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                out.println(c instanceof ScenarioError se ? se.getMessage() : file + ": " + c);
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            out.println(file + ": " + list.size() + " seeds, " + (list.size() - failing.size()) + " passed, "
+                    + failing.size() + " failed" + (failing.isEmpty() ? "" : " (replay one: blocksim run --seed "
+                    + failing.getFirst() + " " + file + ")"));
+            return failing.isEmpty() ? 0 : 1;
+        }
+
+        static List<Long> parseSeeds(String s) {
+            List<Long> out = new java.util.ArrayList<>();
+            for (String part : s.split(",")) {
+                String[] r = part.trim().split("\\.\\.", -1);
+                try {
+                    long a = Long.parseLong(r[0]);
+                    long b = r.length == 2 ? Long.parseLong(r[1]) : a;
+                    if (r.length > 2 || b < a || b - a >= 1_000_000) {
+                        throw new IllegalArgumentException("'" + part + "' is not a range A..B of at most a million seeds");
+                    }
+                    for (long x = a; x <= b; x++) {
+                        out.add(x);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + part + "' is not a seed or a range A..B");
                 }
             }
             return out;

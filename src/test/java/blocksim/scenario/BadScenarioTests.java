@@ -183,7 +183,7 @@ class BadScenarioTests {
         assertEquals("", out.toString(), "no usage text");
         StringWriter err2 = new StringWriter();
         assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2)));
-        assertEquals("blocksim: missing command (run, kernels, cleanup)\nTry 'blocksim --help' for more information.\n",
+        assertEquals("blocksim: missing command (run, explore, kernels, cleanup)\nTry 'blocksim --help' for more information.\n",
                 err2.toString());
         Path f = dir.resolve("u.md");
         Files.writeString(f, "```console\n$ echo new\nold\n```\n");
@@ -221,6 +221,27 @@ class BadScenarioTests {
         assertEquals(1, Main.execute(new PrintWriter(out2), new PrintWriter(new StringWriter()), "run", "--fail-fast",
                 bad.toString(), good.toString()));
         assertTrue(out2.toString().endsWith("0 passed, 1 failed\n"), "stopped after the first failure: " + out2);
+    }
+
+    /** explore: the race lesson over seeds, in parallel and serially alike; its own seed passes; bad ranges are usage errors. */
+    @Test
+    void exploreListsTheFailingSeedsTheSameOnAnyNumberOfCores() {
+        String lesson = "scenarios/10-initrd-vgscan-race.md";
+        StringWriter par = new StringWriter();
+        StringWriter ser = new StringWriter();
+        int a = Main.execute(new PrintWriter(par), new PrintWriter(new StringWriter()), "explore", "-j", "4", "--seeds", "1..24", lesson);
+        int b = Main.execute(new PrintWriter(ser), new PrintWriter(new StringWriter()), "explore", "-j", "1", "--seeds", "1..24", lesson);
+        assertEquals(par.toString(), ser.toString());
+        assertEquals(1, a, "some seed differs from the lesson's transcript");
+        assertEquals(a, b);
+        assertTrue(!par.toString().contains("seed 3: FAILED"), "seed 3 is the lesson's own: " + par);
+        assertTrue(par.toString().contains("seed 5: FAILED at " + lesson + ":48: $ vgscan"), par.toString());
+        assertTrue(par.toString().endsWith(" failed (replay one: blocksim run --seed 1 " + lesson + ")\n"), par.toString());
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "explore",
+                "--seeds", "3", lesson));
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "explore", "--seeds", "9..2", lesson));
+        assertTrue(err.toString().startsWith("blocksim: --seeds: '9..2' is not a range"), err.toString());
     }
 
     /** A lesson of an era the chosen kernel is not: an ordinary error with file and line, not an internal one. */
