@@ -11,7 +11,6 @@ import blocksim.kernel.Mutex;
 import blocksim.api.Task;
 import blocksim.kernel.VirtualClock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +51,11 @@ public final class Genhd {
     final BlkCore blk;
 
     /** Disks in registration order, which is the order of /proc/partitions. */
-    private final List<Gendisk> disks = new ArrayList<>();
+    /** The registered disks by name, in registration order. */
+    private final java.util.LinkedHashMap<String, Gendisk> disks = new java.util.LinkedHashMap<>();
+    /** Every live block device (whole disks and partitions) by number and by name: O(log n) lookups. */
+    private final java.util.TreeMap<DevT, BlockDevice> byDev = new java.util.TreeMap<>();
+    private final java.util.TreeMap<String, BlockDevice> byName = new java.util.TreeMap<>();
     private final TreeMap<Integer, String> majorNames = new TreeMap<>();
     /** Extended minors in use, and the lowest that may be free. */
     private final java.util.BitSet extMinors = new java.util.BitSet();
@@ -237,10 +240,11 @@ public final class Genhd {
      * capacity, {@code bd_invalidated} is set and a read open of the disk rescans.
      */
     public void addDisk(Gendisk disk, Task task) {
-        if (disks.contains(disk)) {
+        if (disks.containsKey(disk.diskName)) {
             throw new IllegalStateException(disk + " already added");
         }
-        disks.add(disk);
+        disks.put(disk.diskName, disk);
+        index(disk.part0);
         if (disk.capacity() == 0) {
             return;
         }
@@ -273,13 +277,27 @@ public final class Genhd {
      * partition changes fail with ENXIO.
      */
     public void delGendisk(Gendisk disk) {
-        if (!disks.remove(disk)) {
+        if (disks.get(disk.diskName) != disk) {
             throw new IllegalStateException(disk + " is not registered");
         }
+        disks.remove(disk.diskName);
+        unindex(disk.part0);
         disk.setState(Gendisk.State.DEAD, true);
         for (BlockDevice part : new ArrayList<>(disk.partTbl.values())) {
             partitions.dropPartition(part);
         }
+    }
+
+    /** A block device is reachable by number and name (add_disk, add_partition). */
+    void index(BlockDevice b) {
+        byDev.put(b.bdDev, b);
+        byName.put(b.name(), b);
+    }
+
+    /** It is not any more (del_gendisk, delete_partition). */
+    void unindex(BlockDevice b) {
+        byDev.remove(b.bdDev, b);
+        byName.remove(b.name(), b);
     }
 
     /** A mutex of this kernel: it parks waiting tasks on the scheduler. */
@@ -334,41 +352,21 @@ public final class Genhd {
 
     /** The registered disks, in registration order. */
     public List<Gendisk> disks() {
-        return Collections.unmodifiableList(disks);
+        return List.copyOf(disks.values());
     }
 
     public Optional<Gendisk> disk(String name) {
-        return disks.stream().filter(d -> d.diskName.equals(name)).findFirst();
+        return Optional.ofNullable(disks.get(name));
     }
 
     /** {@code blkdev_get_no_open}: the live block device with this number, if any. */
     public Optional<BlockDevice> lookup(DevT dev) {
-        for (Gendisk d : disks) {
-            if (d.part0.bdDev.equals(dev)) {
-                return Optional.of(d.part0);
-            }
-            for (BlockDevice p : d.partTbl.values()) {
-                if (p.bdDev.equals(dev)) {
-                    return Optional.of(p);
-                }
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byDev.get(dev));
     }
 
     /** The block device named {@code sda}, {@code sda1}, {@code loop0p1}, if it exists. */
     public Optional<BlockDevice> lookup(String name) {
-        for (Gendisk d : disks) {
-            if (d.diskName.equals(name)) {
-                return Optional.of(d.part0);
-            }
-            for (BlockDevice p : d.partTbl.values()) {
-                if (p.name().equals(name)) {
-                    return Optional.of(p);
-                }
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byName.get(name));
     }
 
     /**
@@ -417,7 +415,7 @@ public final class Genhd {
         if (!disks.isEmpty()) {
             sb.append("major minor  #blocks  name\n\n");
         }
-        for (Gendisk d : disks) {
+        for (Gendisk d : disks.values()) {
             if (d.capacity() == 0) {
                 continue;
             }

@@ -62,6 +62,7 @@ public final class PartitionsCore {
             part.readOnly = disk.getDiskRo();
         }
         disk.partTbl.put(partno, part);
+        genhd.index(part);
         return 0;
     }
 
@@ -73,6 +74,7 @@ public final class PartitionsCore {
     void dropPartition(BlockDevice part) {
         Gendisk disk = part.bdDisk;
         disk.partTbl.remove(part.bdPartno);
+        genhd.unindex(part);
         part.hashed = false;
         if (part.bdDev.major() == DevT.BLOCK_EXT_MAJOR) {
             genhd.freeExtMinor(disk, part.bdDev.minor());

@@ -24,26 +24,50 @@ public final class BlockFs {
 
     /** {@code /dev}: every registered disk and partition, plus {@code null} and {@code zero}. */
     public Inode.Dir dev() {
-        return GeneratedDir.devtmpfs(() -> {
-            Map<String, Inode> m = new TreeMap<>();
-            m.put("null", new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0));
-            m.put("zero", new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0));
-            for (Genhd.CharRegion r : genhd.chrdevs()) {
-                for (int minor = r.firstMinor(); minor < r.firstMinor() + r.count(); minor++) {
-                    String name = r.nodeName().apply(minor);
-                    if (name != null) {
-                        m.put(name, new Inode.Device(false, DevT.mkdev(r.major(), minor), 0600, 0));
-                    }
+        return GeneratedDir.devtmpfs(this::devEntries).lookupBy(this::devNode);
+    }
+
+    /** One {@code /dev} name, as {@link #devEntries} would have it. */
+    private Inode devNode(String name) {
+        if (name.equals("null")) {
+            return new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0);
+        }
+        if (name.equals("zero")) {
+            return new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0);
+        }
+        java.util.Optional<BlockDevice> b = genhd.lookup(name);
+        if (b.isPresent()) {
+            return node(b.get());
+        }
+        for (Genhd.CharRegion r : genhd.chrdevs()) {
+            for (int minor = r.firstMinor(); minor < r.firstMinor() + r.count(); minor++) {
+                if (name.equals(r.nodeName().apply(minor))) {
+                    return new Inode.Device(false, DevT.mkdev(r.major(), minor), 0600, 0);
                 }
             }
-            for (Gendisk d : genhd.disks()) {
-                m.put(d.name(), node(d.part0()));
-                for (BlockDevice p : d.partitions()) {
-                    m.put(p.name(), node(p));
+        }
+        return null;
+    }
+
+    private Map<String, Inode> devEntries() {
+        Map<String, Inode> m = new TreeMap<>();
+        m.put("null", new Inode.Device(false, DevT.mkdev(1, 3), 0666, 0));
+        m.put("zero", new Inode.Device(false, DevT.mkdev(1, 5), 0666, 0));
+        for (Genhd.CharRegion r : genhd.chrdevs()) {
+            for (int minor = r.firstMinor(); minor < r.firstMinor() + r.count(); minor++) {
+                String name = r.nodeName().apply(minor);
+                if (name != null) {
+                    m.put(name, new Inode.Device(false, DevT.mkdev(r.major(), minor), 0600, 0));
                 }
             }
-            return m;
-        });
+        }
+        for (Gendisk d : genhd.disks()) {
+            m.put(d.name(), node(d.part0()));
+            for (BlockDevice p : d.partitions()) {
+                m.put(p.name(), node(p));
+            }
+        }
+        return m;
     }
 
     private static Inode node(BlockDevice b) {
@@ -70,7 +94,7 @@ public final class BlockFs {
                 m.put(d.name(), diskDir(d));
             }
             return m;
-        }).ofLinks().kernfs(kernfs);
+        }).ofLinks().kernfs(kernfs).lookupBy(name -> genhd.disk(name).map(this::diskDir).orElse(null));
         if (!kernfs) {
             return new GeneratedDir(() -> Map.of("block", block));
         }

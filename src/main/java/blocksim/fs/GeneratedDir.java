@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 final class GeneratedDir implements Inode.Dir {
 
     private final Supplier<Map<String, Inode>> entries;
+    /** A lookup of one name that need not build the whole listing, or null. */
+    private java.util.function.Function<String, Inode> one;
     private final boolean nameMax;
     private boolean links;
     private boolean kernfs;
@@ -47,6 +49,15 @@ final class GeneratedDir implements Inode.Dir {
         return this;
     }
 
+    /**
+     * Answers a lookup of one name with {@code f} instead of building every entry (a {@code /dev}
+     * open among thousands of disks); {@code f} must agree with the listing.
+     */
+    public GeneratedDir lookupBy(java.util.function.Function<String, Inode> f) {
+        one = f;
+        return this;
+    }
+
     @Override
     public boolean entriesAreLinks() {
         return links;
@@ -64,7 +75,7 @@ final class GeneratedDir implements Inode.Dir {
 
     @Override
     public Optional<Inode> lookup(String name) {
-        return Optional.ofNullable(entries.get().get(name));
+        return Optional.ofNullable(one != null ? one.apply(name) : entries.get().get(name));
     }
 
     @Override
