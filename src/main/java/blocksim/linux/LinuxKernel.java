@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       followed, read only), /proc/partitions and /proc/devices (read only), /dev/null and
  *       /dev/zero, and the lesson's root inside the run's directory (resolved beneath it).</li>
  *   <li>Ioctl arguments are laid out from the uapi's description of the request ({@link Abi}); a
- *       request the uapi does not describe, any LOOP_* request, and FIFREEZE/FITHAW are answered
+ *       request the uapi does not describe, a LOOP_* request that would move a run's device off its
+ *       image, and FIFREEZE/FITHAW on anything but the run's own mounts are answered
  *       as the model answers them, without reaching the kernel.</li>
  *   <li>{@link #close()} (also run by a JVM shutdown hook) closes every file, deletes the
  *       partitions of the run's loop devices, detaches them and removes the run's directory;
@@ -1206,8 +1207,8 @@ public final class LinuxKernel implements Host {
      * else gets the model's answer without a system call: FIFREEZE/FITHAW (the run has no
      * filesystem that can freeze: EOPNOTSUPP, or EPERM without CAP_SYS_ADMIN, {@code
      * fs/ioctl.c:ioctl_fsfreeze}), ENOTTY on files that are not block devices, and for a request
-     * the uapi does not describe or a LOOP_* request, what the model's driver for the disk says
-     * ({@link Drivers#unknownRequest}).
+     * the uapi does not describe what the model's driver for the disk says ({@link
+     * Drivers#unknownRequest}). The loop driver's requests are {@link #loopIoctl}'s.
      */
     @Override
     public SysResult ioctl(Task task, int fd, long request, IoctlArg arg) {
