@@ -943,7 +943,7 @@ final class Losetup {
                         } else if (o.arg().equals("off")) {
                             useDio = false;
                         } else {
-                            p.err().print(p.name() + ": argument error: " + o.arg() + "\n");
+                            p.err().print(p.name() + ": argument error: '" + o.arg() + "'\n");
                             return 1;
                         }
                     }
