@@ -196,8 +196,14 @@ public final class MountTools {
                     if (o.startsWith("offset=") || o.startsWith("sizelimit=")) {
                         Sizes.Parsed v = Sizes.parse(o.substring(o.indexOf('=') + 1));
                         if (v == null) {
-                            p.error(tgt + ": failed to parse mount options '" + String.join(",", opts) + "'.");
-                            return 32;
+                            // libmount's optstr: the VFS flags first (rw or ro), then the rest as given;
+                            // measured on this machine: exit 1 with ": Invalid argument."
+                            List<String> rest = new ArrayList<>(opts);
+                            rest.removeIf(x -> x.equals("ro") || x.equals("rw"));
+                            rest.addFirst((flags & MountFlags.MS_RDONLY) != 0 ? "ro" : "rw");
+                            p.error(tgt + ": failed to parse mount options '" + String.join(",", rest) + "': "
+                                    + Errno.EINVAL.strerror() + ".");
+                            return 1;
                         }
                         if (o.startsWith("offset=")) {
                             offset = v.value();
