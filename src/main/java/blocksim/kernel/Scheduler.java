@@ -250,17 +250,28 @@ public final class Scheduler implements Scheduling {
         }
     }
 
+    /**
+     * The next task to run: one of the runnable ones, in creation order, chosen by the seed when
+     * there are several. Counts and walks the tasks without copying them (the same draws as
+     * before, so every seed replays as it did).
+     */
     private KThread pickRunnable() {
-        List<KThread> runnable = new ArrayList<>();
+        int count = 0;
         for (KThread t : threads) {
             if (t.state == State.RUNNABLE) {
-                runnable.add(t);
+                count++;
             }
         }
-        if (runnable.isEmpty()) {
+        if (count == 0) {
             return null;
         }
-        return runnable.size() == 1 ? runnable.getFirst() : runnable.get(picks.nextInt(runnable.size()));
+        int k = count == 1 ? 0 : picks.nextInt(count);
+        for (KThread t : threads) {
+            if (t.state == State.RUNNABLE && k-- == 0) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("runnable tasks changed while picking");
     }
 
     private void switchTo(KThread t) {
