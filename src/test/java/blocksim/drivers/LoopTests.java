@@ -272,6 +272,13 @@ class LoopTests {
                 assertTrue(s.ioctl(loop, Loop.LOOP_SET_CAPACITY, IoctlArg.NULL).isOk());
                 assertEquals(1, s.log().stream().filter(l -> l.contains("from 16384 to 8192")).count(),
                         "an unchanged size logs nothing");
+                LoopInfo64 i = status(s, loop);
+                i.flags |= Loop.LO_FLAGS_PARTSCAN;
+                assertTrue(s.ioctl(loop, Loop.LOOP_SET_STATUS64, i).isOk(), "PARTSCAN on: its rescan drops p1");
+                assertFalse(s.kernel.stat(s.root, "/sys/block/loop0/loop0p1").isOk());
+                assertTrue(s.add(loop, 1, MIB, 2 * MIB).isOk());
+                assertTrue(s.rereadpt(loop).isOk());
+                assertFalse(s.kernel.stat(s.root, "/sys/block/loop0/loop0p1").isOk(), "BLKRRPART drops it too");
             }
         }
 
