@@ -115,9 +115,10 @@ sealed interface LoopBacking permits LoopBacking.OfFile, LoopBacking.Image {
             return files.fsync(file, task);
         }
 
+        /** {@code file_path} ({@code d_path}): " (deleted)" after the name once the file is unlinked. */
         @Override
         public String path() {
-            return file.path();
+            return files.fstat(file).nlink() == 0 && regular() ? file.path() + " (deleted)" : file.path();
         }
 
         @Override

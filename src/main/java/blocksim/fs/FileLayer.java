@@ -394,6 +394,9 @@ public final class FileLayer {
                 return -Errno.EPERM.number();
             }
             dir.remove(p.name());
+            if (victim.get() instanceof Inode.Regular r) {
+                r.unlinked = true; // open files keep it, with no name (st_nlink 0, d_path " (deleted)")
+            }
             fss.modified(dir, p.mount());
             return 0;
         } finally {
@@ -460,6 +463,9 @@ public final class FileLayer {
                 return -Errno.EBUSY.number();
             }
             da.remove(pa.name());
+            if (dst.isPresent() && dst.get() != src.get() && dst.get() instanceof Inode.Regular replaced) {
+                replaced.unlinked = true;
+            }
             db.put(pb.name(), src.get());
             fss.modified(da, pa.mount());
             fss.modified(db, pb.mount());
@@ -686,6 +692,7 @@ public final class FileLayer {
                 type = Stat.Type.REGULAR;
                 size = r.size();
                 blocks = r.pageCount() * 8L;
+                nlink = r.unlinked ? 0 : 1;
             }
             case Inode.Generated g -> {
                 type = Stat.Type.REGULAR;

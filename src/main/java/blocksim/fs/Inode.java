@@ -63,6 +63,8 @@ public sealed interface Inode permits Inode.Dir, Inode.Regular, Inode.Device, In
         private final int perm;
         /** The disk filesystem that writes this file back, or null (tmpfs). */
         Backing backing;
+        /** Its last name is gone (unlink, or a rename over it); open files still hold it. */
+        boolean unlinked;
 
         public Regular(int perm) {
             this.perm = perm;
